@@ -1,0 +1,47 @@
+"""Question detection: is this message asking something?
+
+A first, rule-based detector: a question mark, interrogative wording at the start of a
+sentence, or help phrasing ("anyone know", "how do I"). Help and forum channels, and the
+first message of a thread, lower the bar.
+"""
+
+from __future__ import annotations
+
+import re
+
+_QUESTION_START = re.compile(
+    r"(?:^|[.!?]\s+)(?:who|what|when|where|why|how|which|whose|is|are|was|were|do|does|did|"
+    r"can|could|should|would|will|has|have|any(?:one|body)|is there|has anyone)\b",
+    re.IGNORECASE,
+)
+_HELP_PHRASE = re.compile(
+    r"\b(?:any(?:one|body) (?:know|have|tried|got|here)|help(?: me)? with|i need help|"
+    r"how (?:do|can|to) (?:i|you|we)|is it possible|i(?:'m| am) (?:stuck|trying to)|"
+    r"doesn'?t work|not working|wondering)\b",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"https?://\S+")
+
+THRESHOLD = 0.5
+
+
+def question_score(text: str, *, channel_kind: str = "chat", thread_start: bool = False) -> float:
+    """How likely ``text`` is a question, from 0 to 1."""
+    clean = _URL.sub(" ", text).strip()
+    if not clean:
+        return 0.0
+    score = 0.0
+    if "?" in clean:
+        score += 0.6
+    if _QUESTION_START.search(clean):
+        score += 0.3
+    if _HELP_PHRASE.search(clean):
+        score += 0.3
+    if channel_kind in ("help", "forum") or thread_start:
+        score += 0.15
+    return min(score, 1.0)
+
+
+def is_question(text: str, *, channel_kind: str = "chat", thread_start: bool = False) -> bool:
+    """True when ``text`` reads as a question in its context."""
+    return question_score(text, channel_kind=channel_kind, thread_start=thread_start) >= THRESHOLD
