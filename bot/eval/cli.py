@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -25,21 +25,21 @@ from bot.signals.links import default_linker
 eval_app = typer.Typer(help="Measure question detection and answer linking on annotated chat.")
 
 
-class LinkDataset(str, Enum):
+class LinkDataset(StrEnum):
     """Annotated reply-link data sets."""
 
     kummerfeld = "kummerfeld"
     molweni = "molweni"
 
 
-class QuestionDataset(str, Enum):
+class QuestionDataset(StrEnum):
     """Question-labelled data sets."""
 
     jsonl = "jsonl"
     molweni = "molweni"
 
 
-class MolweniPart(str, Enum):
+class MolweniPart(StrEnum):
     """Which dialogues of a Molweni file to score (split by dialogue id)."""
 
     all = "all"

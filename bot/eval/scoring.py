@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 
