@@ -1,0 +1,155 @@
+"""The command line: ``innercircle run | demo | replay | report | eval``."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from bot.config import ConfigError, Settings, database_url, load_settings
+from bot.eval.cli import eval_app
+from bot.period import PeriodError
+
+app = typer.Typer(
+    help="Innercircle: counts peers who answer each other's questions on Discord and Slack.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(eval_app, name="eval")
+console = Console()
+errors = Console(stderr=True)
+
+T = TypeVar("T")
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="config.toml (default: ./config.toml if present)."),
+]
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="A SQLite file path or a database URL "
+                 "(else INNERCIRCLE_DB, else [database] url, else data/innercircle.sqlite)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    errors.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def settings_for(config: Path | None) -> Settings:
+    try:
+        return load_settings(config)
+    except ConfigError as error:
+        raise fail(str(error)) from None
+
+
+def run_async(make: Callable[[], Awaitable[T]]) -> T:
+    from bot.reports import ReportError
+
+    try:
+        return asyncio.run(make())  # type: ignore[arg-type]
+    except (ReportError, PeriodError, ConfigError) as error:
+        raise fail(str(error)) from None
+
+
+@app.command()
+def replay(
+    file: Annotated[Path, typer.Argument(help="A JSONL v1 file of events.", exists=True,
+                                         dir_okay=False)],
+    config: ConfigOption = None,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Ingest events from a JSONL v1 file. Bad lines are reported with their number and
+    reason; the good ones are ingested; the exit code is 1 if any line was bad."""
+    from bot.commands.replay import run_replay
+
+    settings = settings_for(config)
+    result = run_async(lambda: run_replay(file, settings, database_url(db, settings),
+                                          console, show_progress=not json_out))
+    if json_out:
+        stats = result.stats
+        print(json.dumps({"events": stats.events, "messages": stats.messages,
+                          "duplicates": stats.duplicates, "questions": stats.questions,
+                          "answers": stats.answers, "acknowledgements": stats.acks,
+                          "bad_lines": [{"line": b.number, "reason": b.reason}
+                                        for b in result.bad]}))
+    for bad in result.bad[:50]:
+        errors.print(f"line {bad.number}: {bad.reason}", highlight=False, markup=False)
+    if len(result.bad) > 50:
+        errors.print(f"… and {len(result.bad) - 50} more bad lines")
+    if result.bad:
+        raise typer.Exit(1)
+
+
+@app.command()
+def report(
+    kind: Annotated[str, typer.Argument(help="health, helpers or unanswered.")],
+    community: Annotated[str | None, typer.Option(
+        "--community", help="The community (platform:id or id); needed when the database "
+        "holds several.")] = None,
+    since: Annotated[str | None, typer.Option(
+        "--since", help="Start, inclusive (ISO 8601; a bare date is midnight UTC).")] = None,
+    until: Annotated[str | None, typer.Option(
+        "--until", help="End, exclusive (ISO 8601). Default: now.")] = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Print community health, the advocate leaderboard or the unanswered questions for a
+    period (default: the last 7 days; helpers: the last 30)."""
+    from bot.commands.report import REPORTS, run_report
+
+    if kind not in REPORTS:
+        raise fail(f"unknown report {kind!r}: use one of {', '.join(REPORTS)}")
+    settings = settings_for(config)
+    output: Any = run_async(lambda: run_report(kind, settings, database_url(db, settings),
+                                               community, since, until, console, json_out))
+    if json_out:
+        print(json.dumps(output, ensure_ascii=False))
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the chart and the demo "
+                                      "database.")] = Path("out/demo"),
+    seed: Annotated[int, typer.Option("--seed", help="Random seed of the sample community.")] = 7,
+    weeks: Annotated[int, typer.Option("--weeks", min=2, max=52)] = 8,
+    config: ConfigOption = None,
+) -> None:
+    """Generate a realistic sample community (seeded), replay it through the real pipeline
+    and print what a community manager would read."""
+    from bot.commands.demo import run_demo
+
+    settings = settings_for(config)
+    run_async(lambda: run_demo(settings, out, seed, weeks, console))
+
+
+@app.command()
+def run(config: ConfigOption = None, db: DbOption = None) -> None:
+    """Run the bot on Discord and/or Slack, as configured (tokens from config.toml or the
+    environment)."""
+    from bot.commands.run import run_bot
+
+    settings = settings_for(config)
+    run_async(lambda: run_bot(settings, database_url(db, settings)))
+
+
+def main() -> None:
+    """Entry point of the ``innercircle`` command."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

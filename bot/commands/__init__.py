@@ -1,0 +1,1 @@
+"""What each command-line command does (the typer layer only parses options)."""

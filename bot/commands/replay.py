@@ -1,0 +1,36 @@
+"""``innercircle replay``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from bot.config import Settings
+from bot.engine import Engine
+from bot.replay import ReplayResult, replay_file
+from bot.store import Store
+
+
+async def run_replay(path: Path, settings: Settings, url: str, console: Console,
+                     *, show_progress: bool = True) -> ReplayResult:
+    """Replay ``path`` into the database at ``url`` and print a summary."""
+    store = await Store.open(url)
+    try:
+        engine = Engine(store, settings.community, batch_size=settings.engine.batch_size)
+        total = sum(1 for _ in path.open(encoding="utf-8", errors="replace"))
+        with Progress(TextColumn("replaying"), BarColumn(), MofNCompleteColumn(),
+                      console=console, disable=not show_progress, transient=True) as progress:
+            task = progress.add_task("replay", total=total)
+            result = await replay_file(engine, path,
+                                       lambda n: progress.advance(task, n))
+    finally:
+        await store.close()
+    if show_progress:
+        s = result.stats
+        console.print(f"Ingested {s.messages:,} new messages ({s.questions:,} questions, "
+                      f"{s.answers:,} answers, {s.acks:,} acknowledgements) from "
+                      f"{s.events:,} events; {s.duplicates:,} already known; "
+                      f"{len(result.bad):,} bad lines.")
+    return result

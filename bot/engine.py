@@ -1,0 +1,688 @@
+"""The engine: neutral events -> signals -> facts, written to the store in batches.
+
+Events of one community are applied in order. Everything a message needs from earlier
+messages (are they questions, who asked) comes from a bounded in-memory memory of recent
+messages, filled from the store before each batch for the few older messages a batch
+refers to. Corrections (mark, unmark, not-a-question, thanks) are rare and may need the
+database, so the batch before them is written first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import OrderedDict, deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from bot.config import CommunitySettings
+from bot.events import (
+    Event,
+    MarkAnswer,
+    MemberJoin,
+    MemberLeave,
+    Message,
+    MessageDelete,
+    MessageEdit,
+    NotQuestion,
+    Reaction,
+    ReactionRemove,
+    Thanks,
+    UnmarkAnswer,
+)
+from bot.identity import anon_id, user_hash
+from bot.scope import Scope
+from bot.signals.emoji import normalize_emoji_set
+from bot.signals.links import Linker, default_linker
+from bot.signals.questions import is_question
+from bot.signals.thanks import is_non_answer, is_thanks
+from bot.signals.utterance import Utterance
+from bot.store import Store
+from bot.store.facts import AnswerInfo, FactBatch, MessageInfo
+
+log = logging.getLogger(__name__)
+
+EXCERPT_CHARS = 200
+RECENT_MESSAGES = 50_000  # per community: what links and reactions resolve without the database
+RECENT_ANSWERS = 50_000
+THANKS_REACH_S = 7 * 86400  # a thank-you credits an answer given at most this long before
+WINDOW_IDLE_S = 6 * 3600  # a thread's linking window is dropped after this long without messages
+DAY = 86400
+
+
+@dataclass(slots=True)
+class CorrectionResult:
+    """What became of a correction or credit: ``ok`` and a reason a person can read."""
+
+    ok: bool
+    reason: str
+    question_id: str | None = None
+
+
+@dataclass(slots=True)
+class IngestStats:
+    """Counts from one ``ingest`` call."""
+
+    events: int = 0
+    messages: int = 0
+    duplicates: int = 0
+    ignored: int = 0
+    questions: int = 0
+    answers: int = 0
+    acks: int = 0
+    corrections: list[CorrectionResult] = field(default_factory=list)
+
+    def add(self, other: IngestStats) -> None:
+        for name in ("events", "messages", "duplicates", "ignored", "questions", "answers", "acks"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.corrections.extend(other.corrections)
+
+
+class _Community:
+    """What the engine remembers of one community between batches (in memory only)."""
+
+    def __init__(self, scope: Scope, settings: CommunitySettings,
+                 privacy: dict[str, tuple[str, float]], secret: bytes, history: int) -> None:
+        self.scope = scope
+        self.settings = settings
+        self.privacy = privacy
+        self.secret = secret
+        self.history = history
+        self.ack_emoji = normalize_emoji_set(settings.ack_emoji)
+        self.staff_roles = {r.lower() for r in settings.staff_roles}
+        self.staff_users = set(settings.staff_users)
+        self.ignored = set(settings.ignored_users)
+        self.watched = set(settings.watched_channels)
+        self.excluded = set(settings.excluded_channels)
+        self.help = set(settings.help_channels)
+        self.forum = set(settings.forum_channels)
+        self.recent: OrderedDict[str, MessageInfo] = OrderedDict()
+        self.answers: OrderedDict[str, list[AnswerInfo]] = OrderedDict()  # by answer message
+        self.latest_answer: dict[tuple[str, str], AnswerInfo] = {}  # (asker, helper)
+        self.windows: dict[tuple[str, str | None], deque[Utterance]] = {}
+        self.window_last: dict[tuple[str, str | None], float] = {}
+        self.identities: dict[str, str | None] = {}
+        self.staff_seen: dict[str, bool] = {}
+        self.since_prune = 0
+
+    # -- who is who --------------------------------------------------------------------
+    def identity(self, user: str, ts: float) -> str | None:
+        """The id facts about ``user`` are stored under; ``None``: forgotten, drop the fact."""
+        if not self.privacy:
+            return user
+        cached = self.identities.get(user, "")
+        if cached != "" and cached is not None:
+            return cached
+        hashed = user_hash(self.secret, self.scope, user)
+        state = self.privacy.get(hashed)
+        if state is None:
+            result: str | None = user
+        elif state[0] == "forgotten" and ts <= state[1]:
+            return None  # a re-import of something said before the member was forgotten
+        else:
+            result = anon_id(hashed)
+        self.identities[user] = result
+        return result
+
+    def is_staff(self, message: Message) -> bool:
+        if message.author_is_staff or message.author in self.staff_users:
+            return True
+        return any(role.lower() in self.staff_roles for role in message.author_roles)
+
+    def watches(self, channel: str) -> bool:
+        if channel in self.excluded:
+            return False
+        return not self.watched or channel in self.watched
+
+    def channel_kind(self, channel: str, declared: str) -> str:
+        if channel in self.forum:
+            return "forum"
+        if channel in self.help:
+            return "help"
+        return declared
+
+    # -- memory ----------------------------------------------------------------------
+    def remember(self, info: MessageInfo) -> None:
+        self.recent[info.id] = info
+        self.recent.move_to_end(info.id)
+        if len(self.recent) > RECENT_MESSAGES:
+            self.recent.popitem(last=False)
+
+    def remember_answer(self, answer: AnswerInfo) -> None:
+        rows = self.answers.setdefault(answer.answer_id, [])
+        rows[:] = [r for r in rows if r.question_id != answer.question_id]
+        rows.append(answer)
+        self.answers.move_to_end(answer.answer_id)
+        if len(self.answers) > RECENT_ANSWERS:
+            self.answers.popitem(last=False)
+        if answer.active:
+            self.latest_answer[(answer.asker, answer.answerer)] = answer
+
+    def window(self, key: tuple[str, str | None], now: float) -> deque[Utterance]:
+        found = self.windows.get(key)
+        if found is None:
+            found = self.windows[key] = deque(maxlen=self.history)
+        self.window_last[key] = now
+        self.since_prune += 1
+        if self.since_prune > 5000:
+            self._prune(now)
+        return found
+
+    def _prune(self, now: float) -> None:
+        self.since_prune = 0
+        for key, last in list(self.window_last.items()):
+            if now - last > WINDOW_IDLE_S:
+                del self.window_last[key]
+                self.windows.pop(key, None)
+        stale = [k for k, v in self.latest_answer.items() if now - v.ts > THANKS_REACH_S]
+        for k in stale:
+            del self.latest_answer[k]
+
+
+class Engine:
+    """Applies events to the store. ``ingest`` for batches; ``submit`` for a live stream."""
+
+    def __init__(self, store: Store, defaults: CommunitySettings | None = None,
+                 linker: Linker | None = None, *, batch_size: int = 500,
+                 flush_interval: float = 0.5) -> None:
+        self.store = store
+        self.defaults = defaults or CommunitySettings()
+        self.linker = linker or default_linker()
+        self.batch_size = batch_size
+        self.flush_interval = flush_interval
+        self._communities: dict[Scope, _Community] = {}
+        self._lock = asyncio.Lock()
+        self._queue: asyncio.Queue[tuple[Event, bool]] = asyncio.Queue()
+        self._worker: asyncio.Task[None] | None = None
+        self.last_event_at: dict[Scope, float] = {}
+
+    # -- live stream -----------------------------------------------------------------
+    async def start(self) -> None:
+        """Start writing submitted events in the background."""
+        if self._worker is None:
+            self._worker = asyncio.create_task(self._drain_forever(), name="engine-writer")
+
+    async def submit(self, event: Event, *, catchup: bool = False) -> None:
+        """Queue a live event; it is written within ``flush_interval`` seconds."""
+        await self._queue.put((event, catchup))
+
+    async def flush(self) -> None:
+        """Write everything submitted so far."""
+        while not self._queue.empty():
+            await self._drain_once(block=False)
+
+    async def stop(self) -> None:
+        """Write what is queued, then stop the background writer (a clean shutdown)."""
+        if self._worker is not None:
+            self._worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._worker
+            self._worker = None
+        await self.flush()
+
+    async def _drain_forever(self) -> None:
+        while True:
+            try:
+                await self._drain_once(block=True)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the bot keeps running; the batch is logged, not lost silently
+                log.exception("writing a batch of events failed")
+
+    async def _drain_once(self, *, block: bool) -> None:
+        pending: list[tuple[Event, bool]] = []
+        if block:
+            pending.append(await self._queue.get())
+            deadline = asyncio.get_running_loop().time() + self.flush_interval
+            while len(pending) < self.batch_size:
+                timeout = deadline - asyncio.get_running_loop().time()
+                if timeout <= 0:
+                    break
+                try:
+                    pending.append(await asyncio.wait_for(self._queue.get(), timeout))
+                except TimeoutError:
+                    break
+        while len(pending) < self.batch_size and not self._queue.empty():
+            pending.append(self._queue.get_nowait())
+        live = [e for e, c in pending if not c]
+        catchup = [e for e, c in pending if c]
+        if catchup:
+            await self.ingest(catchup, catchup=True)
+        if live:
+            await self.ingest(live)
+
+    # -- batches ---------------------------------------------------------------------
+    async def apply(self, event: Event) -> CorrectionResult | None:
+        """Apply one event now (after what is queued); a correction's result is returned."""
+        await self.flush()
+        stats = await self.ingest([event])
+        return stats.corrections[0] if stats.corrections else None
+
+    async def ingest(self, events: Iterable[Event], *, catchup: bool = False) -> IngestStats:
+        """Apply ``events`` in order and write their facts. ``catchup``: these come from an
+        initial history read (members first seen there are never newcomers)."""
+        by_scope: dict[Scope, list[Event]] = {}
+        for event in events:
+            by_scope.setdefault(Scope(event.platform, event.community), []).append(event)
+        stats = IngestStats()
+        async with self._lock:
+            for scope, scoped in by_scope.items():
+                for start in range(0, len(scoped), self.batch_size * 4):
+                    part = scoped[start:start + self.batch_size * 4]
+                    stats.add(await self._ingest_scope(scope, part, catchup))
+        return stats
+
+    async def community(self, scope: Scope) -> _Community:
+        found = self._communities.get(scope)
+        if found is None:
+            overrides = await self.store.settings_overrides(scope)
+            settings = self.defaults.with_overrides(overrides)
+            privacy = await self.store.privacy_states(scope)
+            found = _Community(scope, settings, privacy, self.store.secret,
+                               self.linker.max_history)
+            self._communities[scope] = found
+        return found
+
+    def forget_state(self, scope: Scope) -> None:
+        """Drop what is remembered of ``scope`` (after its settings or privacy changed)."""
+        self._communities.pop(scope, None)
+
+    async def _ingest_scope(self, scope: Scope, events: list[Event], catchup: bool
+                            ) -> IngestStats:
+        state = await self.community(scope)
+        stats = IngestStats(events=len(events))
+        await self._prefetch(state, events)
+        batch = FactBatch(scope)
+        for event in events:
+            if isinstance(event, MarkAnswer | UnmarkAnswer | NotQuestion | Thanks):
+                await self._write(batch)
+                batch = FactBatch(scope)
+                result = await self._correction(state, event, batch)
+                stats.corrections.append(result)
+                if result.ok and batch.acks:
+                    stats.acks += len(batch.acks)
+                await self._write(batch)
+                batch = FactBatch(scope)
+                continue
+            self._apply(state, event, batch, stats, catchup)
+            if len(batch.messages) >= self.batch_size:
+                await self._write(batch)
+                batch = FactBatch(scope)
+        await self._write(batch)
+        if events:
+            self.last_event_at[scope] = max(e.ts.timestamp() for e in events)
+        return stats
+
+    async def _write(self, batch: FactBatch) -> None:
+        if batch:
+            await self.store.write(batch)
+
+    async def _prefetch(self, state: _Community, events: list[Event]) -> None:
+        """Load the earlier messages and answers this batch refers to."""
+        wanted: set[str] = set()
+        answer_targets: set[str] = set()
+        for event in events:
+            if isinstance(event, Message):
+                wanted.add(event.id)
+                if event.reply_to:
+                    wanted.add(event.reply_to)
+                if event.thread:
+                    wanted.add(event.thread)
+            elif isinstance(event, Reaction):
+                wanted.add(event.message)
+                answer_targets.add(event.message)
+            elif isinstance(event, MessageEdit | MessageDelete):
+                wanted.add(event.id)
+                answer_targets.add(event.id)
+        missing = [i for i in wanted if i not in state.recent]
+        if missing:
+            for info in (await self.store.message_infos(state.scope, missing)).values():
+                state.remember(info)
+        missing_answers = [i for i in answer_targets if i not in state.answers]
+        if missing_answers:
+            for answer in await self.store.answers_by_message(state.scope, missing_answers):
+                state.remember_answer(answer)
+
+    # -- one event ------------------------------------------------------------------
+    def _apply(self, state: _Community, event: Event, batch: FactBatch, stats: IngestStats,
+               catchup: bool) -> None:
+        if isinstance(event, Message):
+            self._on_message(state, event, batch, stats, catchup)
+        elif isinstance(event, ReactionRemove):
+            self._on_reaction(state, event, batch, stats, removed=True)
+        elif isinstance(event, Reaction):
+            self._on_reaction(state, event, batch, stats, removed=False)
+        elif isinstance(event, MessageEdit):
+            self._on_edit(state, event, batch)
+        elif isinstance(event, MessageDelete):
+            self._on_delete(state, event, batch)
+        elif isinstance(event, MemberJoin | MemberLeave):
+            self._on_membership(state, event, batch)
+
+    def _on_message(self, state: _Community, event: Message, batch: FactBatch,
+                    stats: IngestStats, catchup: bool) -> None:
+        ts = event.ts.timestamp()
+        if (event.author_is_bot or event.author in state.ignored
+                or not state.watches(event.channel)):
+            stats.ignored += 1
+            return
+        if event.id in state.recent:
+            stats.duplicates += 1
+            return
+        author = state.identity(event.author, ts)
+        if author is None:
+            stats.ignored += 1
+            return
+        settings = state.settings
+        staff = state.is_staff(event)
+        kind = state.channel_kind(event.channel, event.channel_kind)
+        in_thread = event.thread is not None and event.thread != event.id
+        thread_start = event.thread == event.id or (kind == "forum" and event.thread is None)
+        question = (kind == "forum" and thread_start) or is_question(
+            event.text, channel_kind=kind, thread_start=thread_start)
+        utterance = Utterance(
+            id=event.id, author=author, text=event.text, ts=ts, author_name=event.author_name,
+            reply_to=event.reply_to, thread=event.thread if in_thread else None,
+            mentions=event.mentions, is_question=question,
+        )
+        window = state.window((event.channel, event.thread if in_thread else None), ts)
+        linked = self.linker.link(utterance, window)
+        parent = linked
+        answered: MessageInfo | None = None
+        via = "implicit"
+        if in_thread:
+            assert event.thread is not None
+            root = state.recent.get(event.thread)
+            parent = linked or event.thread
+            target = state.recent.get(linked) if linked else None
+            if target is not None and target.id != event.thread and _open_question(target, author):
+                answered, via = target, ("reply" if linked == event.reply_to else "thread")
+            elif root is not None and _open_question(root, author):
+                answered, via = root, "thread"
+        elif linked is not None:
+            target = state.recent.get(linked)
+            if target is not None and _open_question(target, author):
+                answered = target
+                if linked == event.reply_to:
+                    via = "reply"
+                elif target.author in event.mentions or target.author == author:
+                    via = "mention"
+        if answered is not None and not question and not is_non_answer(event.text):
+            answer = AnswerInfo(answered.id, event.id, author, answered.author, answered.ts, ts,
+                                via, staff)
+            batch.answers.append(answer)
+            state.remember_answer(answer)
+            stats.answers += 1
+        elif not question and is_thanks(event.text):
+            stats.acks += self._thanks_message(state, event, author, parent, ts, batch)
+
+        info = MessageInfo(event.id, event.channel, author, ts, event.thread, question, False,
+                           False, staff, parent)
+        state.remember(info)
+        window.append(utterance)
+        batch.messages.append({
+            "id": event.id, "channel": event.channel, "thread": event.thread,
+            "reply_to": event.reply_to, "parent": parent, "author": author, "ts": ts,
+            "author_is_staff": staff, "is_question": question, "not_question": False,
+            "deleted": False,
+        })
+        stats.messages += 1
+        if question:
+            stats.questions += 1
+            self._keep_excerpt(settings, batch, event.id, event.text, ts)
+        day = int(ts // DAY)
+        batch.activity[(author, day)] = batch.activity.get((author, day), 0) + 1
+        seen = batch.member(author)
+        if event.author_name and author == event.author:
+            seen.name = event.author_name
+        seen.is_staff = staff
+        seen.first_seen_at = ts if seen.first_seen_at is None else min(seen.first_seen_at, ts)
+        seen.last_seen_at = ts if seen.last_seen_at is None else max(seen.last_seen_at, ts)
+        seen.seen_in_catchup = seen.seen_in_catchup or catchup
+        cursor_key = event.channel if not in_thread else f"{event.channel}/{event.thread}"
+        previous = batch.cursors.get(cursor_key)
+        if previous is None or ts >= previous[0]:
+            batch.cursors[cursor_key] = (ts, event.id)
+
+    def _keep_excerpt(self, settings: CommunitySettings, batch: FactBatch, message_id: str,
+                      text: str, ts: float) -> None:
+        retention = settings.text_retention_hours * 3600
+        if retention <= 0:
+            return
+        batch.excerpts[message_id] = (" ".join(text.split())[:EXCERPT_CHARS], ts + retention)
+
+    def _thanks_message(self, state: _Community, event: Message, author: str,
+                        parent: str | None, ts: float, batch: FactBatch) -> int:
+        """A thank-you acknowledges the thanked helper's latest answer to the author."""
+        helpers: list[str] = []
+        target = state.recent.get(parent) if parent else None
+        if target is not None and target.author != author:
+            helpers.append(target.author)
+        helpers.extend(u for u in event.mentions if u != author and u not in helpers)
+        count = 0
+        for helper in helpers:
+            answer = None
+            if target is not None and target.author == helper:
+                answer = next((a for a in state.answers.get(target.id, [])
+                               if a.asker == author and a.active), None)
+            if answer is None:
+                answer = state.latest_answer.get((author, helper))
+            if answer is None or not answer.active or ts - answer.ts > THANKS_REACH_S:
+                continue
+            batch.acks.append({"source": f"msg:{event.id}:{helper}",
+                               "question_id": answer.question_id, "helper": helper,
+                               "user_id": author, "ts": ts})
+            count += 1
+        return count
+
+    def _on_reaction(self, state: _Community, event: Reaction, batch: FactBatch,
+                     stats: IngestStats, *, removed: bool) -> None:
+        if event.emoji not in state.ack_emoji:
+            return
+        user = state.identity(event.user, event.ts.timestamp())
+        if user is None:
+            return
+        for answer in state.answers.get(event.message, []):
+            if answer.asker != user or not answer.active:
+                continue
+            source = f"react:{event.message}:{user}:{event.emoji}"
+            if removed:
+                batch.removed_acks.add(source)
+            else:
+                batch.acks.append({"source": source, "question_id": answer.question_id,
+                                   "helper": answer.answerer, "user_id": user,
+                                   "ts": event.ts.timestamp()})
+                stats.acks += 1
+
+    def _on_edit(self, state: _Community, event: MessageEdit, batch: FactBatch) -> None:
+        info = state.recent.get(event.id)
+        if info is None or info.deleted:
+            return
+        kind = state.channel_kind(info.channel, "chat")
+        thread_start = info.thread == info.id
+        question = not info.not_question and (
+            (kind == "forum" and thread_start)
+            or is_question(event.text, channel_kind=kind, thread_start=thread_start))
+        if question != info.is_question:
+            info.is_question = question
+            batch.message_updates.setdefault(event.id, {})["is_question"] = question
+            if not question:
+                batch.deactivated_questions.add(event.id)
+        if question:
+            self._keep_excerpt(state.settings, batch, event.id, event.text, info.ts)
+        else:
+            batch.excerpts[event.id] = None
+        if is_non_answer(event.text) or question:
+            for answer in state.answers.get(event.id, []):
+                answer.active = False
+            batch.deactivated_answers.add(event.id)
+        for window in state.windows.values():
+            for utterance in window:
+                if utterance.id == event.id:
+                    utterance.text = event.text
+                    utterance.is_question = question
+
+    def _on_delete(self, state: _Community, event: MessageDelete, batch: FactBatch) -> None:
+        info = state.recent.get(event.id)
+        if info is None or info.deleted:
+            return
+        info.deleted = True
+        batch.message_updates.setdefault(event.id, {})["deleted"] = True
+        batch.deactivated_answers.add(event.id)
+        for answer in state.answers.get(event.id, []):
+            answer.active = False
+        if info.is_question:
+            batch.deactivated_questions.add(event.id)
+        batch.excerpts[event.id] = None
+        for window in state.windows.values():
+            for utterance in list(window):
+                if utterance.id == event.id:
+                    window.remove(utterance)
+
+    def _on_membership(self, state: _Community, event: MemberJoin | MemberLeave,
+                       batch: FactBatch) -> None:
+        ts = event.ts.timestamp()
+        user = state.identity(event.user, ts)
+        if user is None or event.user in state.ignored:
+            return
+        seen = batch.member(user)
+        if event.user_name and user == event.user:
+            seen.name = event.user_name
+        if isinstance(event, MemberJoin):
+            seen.joined_at, seen.left_at = ts, None
+        else:
+            seen.left_at = ts
+
+    # -- corrections -----------------------------------------------------------------
+    async def _staff(self, state: _Community, user: str) -> bool:
+        if user in state.staff_users:
+            return True
+        return await self.store.member_is_staff(state.scope, user)
+
+    async def _info(self, state: _Community, message_id: str) -> MessageInfo | None:
+        info = state.recent.get(message_id)
+        if info is None:
+            info = (await self.store.message_infos(state.scope, [message_id])).get(message_id)
+            if info is not None:
+                state.remember(info)
+        return info
+
+    async def _correction(self, state: _Community, event: Event, batch: FactBatch
+                          ) -> CorrectionResult:
+        ts = event.ts.timestamp()
+        actor_id = getattr(event, "user", "")
+        actor = state.identity(actor_id, ts)
+        if actor is None:
+            return CorrectionResult(False, "this member asked to be forgotten")
+        staff = await self._staff(state, actor)
+        if isinstance(event, MarkAnswer):
+            return await self._mark(state, event, actor, staff, batch)
+        if isinstance(event, UnmarkAnswer):
+            return await self._unmark(state, event, actor, staff, batch)
+        if isinstance(event, NotQuestion):
+            return await self._not_question(state, event, actor, staff, batch)
+        assert isinstance(event, Thanks)
+        return await self._thanks(state, event, actor, batch)
+
+    async def _mark(self, state: _Community, event: MarkAnswer, actor: str, staff: bool,
+                    batch: FactBatch) -> CorrectionResult:
+        answer = await self._info(state, event.answer)
+        if answer is None or answer.deleted:
+            return CorrectionResult(False, "that message is not known (or was deleted)")
+        question = await self._question_for(state, event, answer)
+        if question is None:
+            return CorrectionResult(False, "no open question by someone else found before it")
+        if question.author == answer.author:
+            return CorrectionResult(False, "an answer to one's own question does not count")
+        if not (staff or actor == question.author):
+            return CorrectionResult(False, "only the asker or staff can mark an answer")
+        if not question.is_question:
+            question.is_question = True
+            batch.message_updates[question.id] = {"is_question": True, "not_question": False}
+        row = AnswerInfo(question.id, answer.id, answer.author, question.author, question.ts,
+                         answer.ts, "mark", answer.author_is_staff)
+        batch.marked_answers.append(row)
+        state.remember_answer(row)
+        if actor == question.author:
+            batch.acks.append({"source": f"mark:{answer.id}:{question.id}",
+                               "question_id": question.id, "helper": answer.author,
+                               "user_id": actor, "ts": event.ts.timestamp()})
+        batch.corrections.append(_correction_row(event, "mark", answer.id, question.id, actor))
+        return CorrectionResult(True, "marked as the answer", question.id)
+
+    async def _question_for(self, state: _Community, event: MarkAnswer, answer: MessageInfo
+                            ) -> MessageInfo | None:
+        if event.question:
+            return await self._info(state, event.question)
+        for candidate in (answer.parent, answer.thread):
+            if candidate and candidate != answer.id:
+                info = await self._info(state, candidate)
+                if info is not None and info.is_question and not info.deleted \
+                        and info.author != answer.author:
+                    return info
+        found = await self.store.latest_open_question(state.scope, answer.channel, answer.ts,
+                                                      answer.author)
+        if found is not None:
+            state.remember(found)
+            return state.recent[found.id]
+        return None
+
+    async def _unmark(self, state: _Community, event: UnmarkAnswer, actor: str, staff: bool,
+                      batch: FactBatch) -> CorrectionResult:
+        rows = state.answers.get(event.answer)
+        if rows is None:
+            rows = await self.store.answers_by_message(state.scope, [event.answer])
+            for row in rows:
+                state.remember_answer(row)
+        active = [r for r in rows if r.active]
+        if not active:
+            return CorrectionResult(False, "that message is not counted as an answer")
+        if not (staff or all(r.asker == actor for r in active)):
+            return CorrectionResult(False, "only the asker or staff can say it is not an answer")
+        for row in active:
+            row.active = False
+        batch.deactivated_answers.add(event.answer)
+        batch.corrections.append(_correction_row(event, "unmark", event.answer,
+                                                 active[0].question_id, actor))
+        return CorrectionResult(True, "no longer counted as an answer", active[0].question_id)
+
+    async def _not_question(self, state: _Community, event: NotQuestion, actor: str,
+                            staff: bool, batch: FactBatch) -> CorrectionResult:
+        info = await self._info(state, event.message)
+        if info is None:
+            return CorrectionResult(False, "that message is not known")
+        if not (staff or actor == info.author):
+            return CorrectionResult(False, "only staff or its author can say it is not a question")
+        info.is_question, info.not_question = False, True
+        batch.message_updates[info.id] = {"is_question": False, "not_question": True}
+        batch.deactivated_questions.add(info.id)
+        batch.excerpts[info.id] = None
+        batch.corrections.append(_correction_row(event, "not_question", info.id, info.id, actor))
+        return CorrectionResult(True, "no longer counted as a question", info.id)
+
+    async def _thanks(self, state: _Community, event: Thanks, actor: str, batch: FactBatch
+                      ) -> CorrectionResult:
+        ts = event.ts.timestamp()
+        helper = state.identity(event.helper, ts)
+        if helper is None or helper == actor:
+            return CorrectionResult(False, "you cannot thank yourself")
+        answer = await self.store.latest_answer(state.scope, helper, actor, ts)
+        if answer is None:
+            return CorrectionResult(False, "they have not answered a question of yours yet")
+        day = int(ts // DAY)
+        batch.acks.append({"source": f"thanks:{actor}:{helper}:{day}",
+                           "question_id": answer.question_id, "helper": helper,
+                           "user_id": actor, "ts": ts})
+        return CorrectionResult(True, "thanks recorded", answer.question_id)
+
+
+def _open_question(info: MessageInfo, author: str) -> bool:
+    return info.is_question and not info.deleted and info.author != author
+
+
+def _correction_row(event: Event, kind: str, target: str, question: str | None, actor: str
+                    ) -> dict[str, object]:
+    return {"id": f"{kind}:{target}:{actor}:{event.ts.timestamp():.3f}", "kind": kind,
+            "target": target, "question_id": question, "user_id": actor,
+            "ts": event.ts.timestamp()}

@@ -1,0 +1,123 @@
+"""Community health for a period: are questions answered, and by peers?
+
+An *answer* is one (question, answerer) pair: a helper who answers one question in three
+messages gave one answer. Rates and medians are ``None`` when there is nothing to measure.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from statistics import median
+
+from bot.store.metric_reads import AnswerFact, QuestionFact
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    """The health figures of one community over one period."""
+
+    questions: int
+    answered: int
+    peer_answered: int
+    unanswered: int
+    answer_rate: float | None
+    peer_answer_rate: float | None
+    median_first_response_s: float | None
+    median_first_response_peer_s: float | None
+    median_first_response_staff_s: float | None
+    active_members: int
+    new_members: int
+    newcomers_asking: int
+    newcomers_answered: int
+    helpers: int
+    bus_factor: int
+
+    def to_json(self) -> dict[str, float | int | None]:
+        return asdict(self)
+
+
+def _first_response(q: QuestionFact, window_s: float) -> tuple[float, bool] | None:
+    """(seconds to the first answer, whether a peer gave it), within the answer window."""
+    candidates = []
+    if q.first_peer_answer_ts is not None:
+        candidates.append((q.first_peer_answer_ts - q.ts, True))
+    if q.first_staff_answer_ts is not None:
+        candidates.append((q.first_staff_answer_ts - q.ts, False))
+    candidates = [c for c in candidates if c[0] <= window_s]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda c: (c[0], not c[1]))
+
+
+def bus_factor(answers_per_helper: Iterable[int]) -> int:
+    """Fewest helpers whose answers make at least half of all answers (0 when none)."""
+    counts = sorted((n for n in answers_per_helper if n > 0), reverse=True)
+    total = sum(counts)
+    running = 0
+    for index, count in enumerate(counts, start=1):
+        running += count
+        if 2 * running >= total:
+            return index
+    return 0
+
+
+def peer_answer_counts(answers: Iterable[AnswerFact]) -> Counter[str]:
+    """Answers (distinct questions) per peer helper."""
+    pairs = {(x.question_id, x.answerer) for x in answers if not x.answerer_is_staff}
+    return Counter(answerer for _, answerer in pairs)
+
+
+def newcomer(joined_at: float | None, asked_at: float, newcomer_days: int) -> bool:
+    """Asked within ``newcomer_days`` of joining (no join date: not a newcomer)."""
+    return joined_at is not None and 0 <= asked_at - joined_at <= newcomer_days * 86400
+
+
+def compute_health(
+    questions: list[QuestionFact],
+    answers: list[AnswerFact],
+    *,
+    active_members: int,
+    new_members: int,
+    joined_at: dict[str, float | None],
+    answer_window_s: float,
+    newcomer_days: int = 30,
+) -> Health:
+    """Health over questions asked, and answers given, in the period."""
+    firsts = [_first_response(q, answer_window_s) for q in questions]
+    answered = [f for f in firsts if f is not None]
+    peer_answered = sum(
+        1 for q in questions
+        if q.first_peer_answer_ts is not None and q.first_peer_answer_ts - q.ts <= answer_window_s
+    )
+    total = len(questions)
+    asking: set[str] = set()
+    helped: set[str] = set()
+    for q, first in zip(questions, firsts, strict=True):
+        if newcomer(joined_at.get(q.author), q.ts, newcomer_days):
+            asking.add(q.author)
+            if first is not None:
+                helped.add(q.author)
+    per_helper = peer_answer_counts(answers)
+
+    def _median(values: list[float]) -> float | None:
+        return float(median(values)) if values else None
+
+    return Health(
+        questions=total,
+        answered=len(answered),
+        peer_answered=peer_answered,
+        unanswered=total - len(answered),
+        answer_rate=len(answered) / total if total else None,
+        peer_answer_rate=peer_answered / total if total else None,
+        median_first_response_s=_median([s for s, _ in answered]),
+        median_first_response_peer_s=_median([s for s, peer in answered if peer]),
+        median_first_response_staff_s=_median([s for s, peer in answered if not peer]),
+        active_members=active_members,
+        new_members=new_members,
+        newcomers_asking=len(asking),
+        newcomers_answered=len(helped),
+        helpers=len(per_helper),
+        bus_factor=bus_factor(per_helper.values()),
+    )

@@ -1,0 +1,88 @@
+"""Periods: [since, until) in UTC, from command-line dates or the calendar week."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+
+class PeriodError(ValueError):
+    """A date that cannot be read, or a period that ends before it starts."""
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """``since`` inclusive, ``until`` exclusive; both aware UTC datetimes."""
+
+    since: datetime
+    until: datetime
+
+    @property
+    def start(self) -> float:
+        return self.since.timestamp()
+
+    @property
+    def end(self) -> float:
+        return self.until.timestamp()
+
+    @property
+    def days(self) -> float:
+        return (self.until - self.since).total_seconds() / 86400
+
+    def previous(self) -> Period:
+        """The period of the same length just before this one."""
+        return Period(self.since - (self.until - self.since), self.since)
+
+    def label(self) -> str:
+        last = self.until - timedelta(seconds=1)
+        return f"{self.since:%Y-%m-%d} – {last:%Y-%m-%d}"
+
+
+def parse_moment(value: str) -> datetime:
+    """ISO 8601; a bare date is midnight UTC; a time without offset is UTC."""
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), time(), tzinfo=UTC)
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise PeriodError(f"not an ISO 8601 date or time: {value!r}") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def period_from(since: str | None, until: str | None, *, days: float = 7,
+                now: datetime | None = None) -> Period:
+    """``--since``/``--until`` as given; missing ends make a period of ``days`` ending now."""
+    now = now or datetime.now(UTC)
+    end = parse_moment(until) if until else now
+    start = parse_moment(since) if since else end - timedelta(days=days)
+    if end <= start:
+        raise PeriodError("--until must be after --since")
+    return Period(start, end)
+
+
+def last_complete_week(now: datetime, timezone: str) -> Period:
+    """Monday 00:00 to Monday 00:00 in ``timezone``: the latest week that has ended."""
+    zone = ZoneInfo(timezone)
+    local = now.astimezone(zone)
+    monday = (local - timedelta(days=local.weekday())).date()
+    end = datetime.combine(monday, time(), tzinfo=zone)
+    start = datetime.combine(monday - timedelta(days=7), time(), tzinfo=zone)
+    return Period(start.astimezone(UTC), end.astimezone(UTC))
+
+
+def weeks_back(now: datetime, timezone: str, count: int) -> list[Period]:
+    """The last ``count`` complete local weeks, oldest first."""
+    latest = last_complete_week(now, timezone)
+    zone = ZoneInfo(timezone)
+    weeks = []
+    end_local = latest.until.astimezone(zone).date()
+    for back in range(count, 0, -1):
+        end = end_local - timedelta(days=7 * (back - 1))
+        start = end - timedelta(days=7)
+        weeks.append(Period(datetime.combine(start, time(), tzinfo=zone).astimezone(UTC),
+                            datetime.combine(end, time(), tzinfo=zone).astimezone(UTC)))
+    return weeks

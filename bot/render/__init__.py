@@ -1,0 +1,1 @@
+"""Rendering reports: text for the terminal, Discord embeds, Slack blocks, PNG charts."""

@@ -1,0 +1,70 @@
+"""How figures read: durations, percentages, changes. Shared by every renderer."""
+
+from __future__ import annotations
+
+HEALTH_LABELS: dict[str, str] = {
+    "questions": "Questions asked",
+    "answered": "Answered",
+    "peer_answered": "Answered by peers",
+    "unanswered": "Unanswered",
+    "answer_rate": "Share answered",
+    "peer_answer_rate": "Share answered by peers",
+    "median_first_response_s": "Median first response",
+    "median_first_response_peer_s": "… when a peer answered first",
+    "median_first_response_staff_s": "… when staff answered first",
+    "active_members": "Active members",
+    "new_members": "New members",
+    "newcomers_asking": "Newcomers asking",
+    "newcomers_answered": "Newcomers who got an answer",
+    "helpers": "Peer helpers",
+    "bus_factor": "Helper bus factor",
+}
+
+RATES = {"answer_rate", "peer_answer_rate"}
+DURATIONS = {"median_first_response_s", "median_first_response_peer_s",
+             "median_first_response_staff_s"}
+
+
+def duration(seconds: float | None) -> str:
+    """``None`` -> "–"; 95 -> "1m 35s"; 7300 -> "2h 02m"."""
+    if seconds is None:
+        return "–"
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m {seconds % 60:02d}s"
+    if seconds < 86400:
+        return f"{seconds // 3600}h {seconds % 3600 // 60:02d}m"
+    return f"{seconds // 86400}d {seconds % 86400 // 3600:02d}h"
+
+
+def figure(name: str, value: float | int | None) -> str:
+    """One health figure, formatted for people."""
+    if value is None:
+        return "–"
+    if name in RATES:
+        return f"{value * 100:.0f}%"
+    if name in DURATIONS:
+        return duration(value)
+    return f"{value:,}" if isinstance(value, int) else f"{value:.2f}"
+
+
+def change(name: str, now: float | int | None, before: float | int | None) -> str:
+    """How a figure moved since the previous period ("+12%", "-3", "±0", "")."""
+    if now is None or before is None:
+        return ""
+    if name in RATES:
+        delta = (now - before) * 100
+        return f"{delta:+.0f} pts" if round(delta) else "±0"
+    if name in DURATIONS:
+        if not before:
+            return ""
+        return f"{(now - before) / before * 100:+.0f}%"
+    delta = now - before
+    return f"{delta:+,}" if delta else "±0"
+
+
+def member_label(name: str | None, user: str) -> str:
+    """What a member is called in text: their name, else their id."""
+    return name or user

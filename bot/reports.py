@@ -1,0 +1,124 @@
+"""Reports: stored facts -> metrics for one community and period. Shared by the command
+line, the cogs and the weekly post; rendering is elsewhere (``bot.render``)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from bot.config import CommunitySettings
+from bot.identity import is_anonymous
+from bot.metrics.advocates import Advocate, rank_advocates
+from bot.metrics.health import Health, compute_health
+from bot.period import Period
+from bot.scope import Scope
+from bot.store import MemberFact, Store
+
+
+class ReportError(ValueError):
+    """A report that cannot be made as asked (no such community, several to choose from)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NamedAdvocate:
+    """An advocate with what a renderer needs to name them (or not)."""
+
+    advocate: Advocate
+    name: str | None
+    anonymous: bool
+    left: bool
+
+    def to_json(self) -> dict[str, object]:
+        data = self.advocate.to_json()
+        data["name"] = self.name
+        return {"user": data.pop("user"), "name": data.pop("name"), "score": data.pop("score"),
+                "is_staff": data.pop("is_staff"), **data}
+
+
+@dataclass(frozen=True, slots=True)
+class OpenQuestion:
+    """A question nobody has answered yet."""
+
+    id: str
+    channel: str
+    author: str
+    ts: float
+    age_s: float
+    excerpt: str | None
+
+    def to_json(self) -> dict[str, object]:
+        from datetime import UTC, datetime
+
+        return {"id": self.id, "channel": self.channel, "author": self.author,
+                "ts": datetime.fromtimestamp(self.ts, UTC).isoformat().replace("+00:00", "Z"),
+                "age_s": round(self.age_s, 1), "excerpt": self.excerpt}
+
+
+async def resolve_scope(store: Store, community: str | None) -> Scope:
+    """The community a report is about: named, or the only one stored."""
+    known = await store.communities()
+    if community is not None:
+        platform, _, name = community.rpartition(":")
+        matches = [s for s in known if s.community == name and (not platform or
+                                                                 s.platform == platform)]
+        if not matches:
+            listing = ", ".join(str(s) for s in known) or "none yet"
+            raise ReportError(f"no community {community!r} in the database (known: {listing})")
+        if len(matches) > 1:
+            raise ReportError(f"{community!r} is on several platforms: say platform:community")
+        return matches[0]
+    if not known:
+        raise ReportError("the database holds no community yet: replay or run the bot first")
+    if len(known) > 1:
+        listing = ", ".join(str(s) for s in known)
+        raise ReportError(f"the database holds several communities; pick one with --community "
+                          f"({listing})")
+    return known[0]
+
+
+async def health(store: Store, scope: Scope, period: Period, settings: CommunitySettings
+                 ) -> Health:
+    """The health figures of ``scope`` over ``period``."""
+    questions = await store.question_facts(scope, period.start, period.end)
+    answers = await store.answer_facts(scope, period.start, period.end)
+    askers = {q.author for q in questions}
+    members = await store.member_facts(scope, askers) if askers else {}
+    return compute_health(
+        questions, answers,
+        active_members=await store.active_members(scope, period.start, period.end),
+        new_members=await store.new_members(scope, period.start, period.end),
+        joined_at={u: m.joined_at for u, m in members.items()},
+        answer_window_s=settings.answer_window_hours * 3600,
+        newcomer_days=settings.newcomer_days,
+    )
+
+
+async def helpers(store: Store, scope: Scope, period: Period, settings: CommunitySettings
+                  ) -> list[NamedAdvocate]:
+    """Advocates over ``period``, peers first then staff, each with its parts and name."""
+    answers = await store.answer_facts(scope, period.start, period.end)
+    people = {x.asker for x in answers} | {x.answerer for x in answers}
+    members: dict[str, MemberFact] = await store.member_facts(scope, people) if people else {}
+    ranked = rank_advocates(answers, {u: m.joined_at for u, m in members.items()},
+                            since=period.start, newcomer_days=settings.newcomer_days)
+    out = []
+    for advocate in ranked:
+        member = members.get(advocate.user)
+        anonymous = is_anonymous(advocate.user)
+        out.append(NamedAdvocate(
+            advocate=advocate,
+            name=None if anonymous else (member.name if member else None),
+            anonymous=anonymous,
+            left=bool(member and member.left_at is not None
+                      and (member.joined_at is None or member.left_at >= member.joined_at)),
+        ))
+    return out
+
+
+async def unanswered(store: Store, scope: Scope, period: Period, now: float | None = None
+                     ) -> list[OpenQuestion]:
+    """Questions asked in ``period`` that nobody has answered, oldest first."""
+    now = time.time() if now is None else now
+    rows = await store.open_questions(scope, period.start, period.end, now)
+    return [OpenQuestion(q.id, q.channel, q.author, q.ts, max(0.0, now - q.ts), excerpt)
+            for q, excerpt in rows]

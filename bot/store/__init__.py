@@ -1,0 +1,97 @@
+"""The store: the only place with SQL. SQLite by default, PostgreSQL by URL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.scope import Scope
+from bot.store import community, metric_reads, reads
+from bot.store.database import Database
+from bot.store.facts import AnswerInfo, FactBatch, MessageInfo
+from bot.store.metric_reads import AnswerFact, MemberFact, QuestionFact
+from bot.store.writes import write_batch
+
+__all__ = ["AnswerFact", "MemberFact", "QuestionFact", "Store"]
+
+
+class Store(Database):
+    """Every read and write the bot makes, as readable async methods."""
+
+    @classmethod
+    async def open(cls, url: str) -> Store:
+        """Open (and migrate) the database at ``url`` (a file path or a database URL)."""
+        engine, secret = await cls.open_engine(url)
+        return cls(engine, secret)
+
+    # -- ingest --------------------------------------------------------------------
+    async def write(self, batch: FactBatch) -> None:
+        async with self.engine.begin() as conn:
+            await write_batch(conn, batch)
+
+    async def message_infos(self, scope: Scope, ids: list[str]) -> dict[str, MessageInfo]:
+        async with self.engine.connect() as conn:
+            return await reads.message_infos(conn, scope, ids)
+
+    async def answers_by_message(self, scope: Scope, ids: list[str]) -> list[AnswerInfo]:
+        async with self.engine.connect() as conn:
+            return await reads.answers_by_message(conn, scope, ids)
+
+    async def latest_answer(self, scope: Scope, helper: str, asker: str, before: float
+                            ) -> AnswerInfo | None:
+        async with self.engine.connect() as conn:
+            return await reads.latest_answer(conn, scope, helper, asker, before)
+
+    async def latest_open_question(self, scope: Scope, channel: str, before: float,
+                                   not_by: str) -> MessageInfo | None:
+        async with self.engine.connect() as conn:
+            return await reads.latest_open_question(conn, scope, channel, before, not_by)
+
+    async def member_is_staff(self, scope: Scope, user: str) -> bool:
+        async with self.engine.connect() as conn:
+            return await reads.member_is_staff(conn, scope, user)
+
+    # -- community settings and privacy -----------------------------------------------
+    async def settings_overrides(self, scope: Scope) -> dict[str, Any]:
+        async with self.engine.connect() as conn:
+            return await community.settings_overrides(conn, scope)
+
+    async def set_setting(self, scope: Scope, key: str, value: Any, by: str | None,
+                          at: float) -> None:
+        async with self.engine.begin() as conn:
+            await community.set_setting(conn, scope, key, value, by, at)
+
+    async def privacy_states(self, scope: Scope) -> dict[str, tuple[str, float]]:
+        async with self.engine.connect() as conn:
+            return await community.privacy_states(conn, scope)
+
+    # -- reports -------------------------------------------------------------------
+    async def question_facts(self, scope: Scope, since: float, until: float
+                             ) -> list[QuestionFact]:
+        async with self.engine.connect() as conn:
+            return await metric_reads.question_facts(conn, scope, since, until)
+
+    async def answer_facts(self, scope: Scope, since: float, until: float) -> list[AnswerFact]:
+        async with self.engine.connect() as conn:
+            return await metric_reads.answer_facts(conn, scope, since, until)
+
+    async def active_members(self, scope: Scope, since: float, until: float) -> int:
+        async with self.engine.connect() as conn:
+            return await metric_reads.active_members(conn, scope, since, until)
+
+    async def new_members(self, scope: Scope, since: float, until: float) -> int:
+        async with self.engine.connect() as conn:
+            return await metric_reads.new_members(conn, scope, since, until)
+
+    async def member_facts(self, scope: Scope, users: set[str] | None = None
+                           ) -> dict[str, MemberFact]:
+        async with self.engine.connect() as conn:
+            return await metric_reads.member_facts(conn, scope, users)
+
+    async def open_questions(self, scope: Scope, since: float, until: float, now: float
+                             ) -> list[tuple[QuestionFact, str | None]]:
+        async with self.engine.connect() as conn:
+            return await metric_reads.open_questions(conn, scope, since, until, now)
+
+    async def communities(self) -> list[Scope]:
+        async with self.engine.connect() as conn:
+            return await metric_reads.communities(conn)

@@ -1,0 +1,77 @@
+"""Opening the database: engine, pragmas, migrations, the per-database secret."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from bot.config import to_sqlalchemy_url
+from bot.store import schema
+from bot.store.dialect import insert_ignore
+from bot.store.migrate import upgrade
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url: str) -> AsyncEngine:
+    """An async engine for a file path or database URL; SQLite folders are created."""
+    url = to_sqlalchemy_url(url)
+    if url.startswith("sqlite"):
+        path = url.split(":///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_async_engine(url, pool_size=5, max_overflow=5, pool_pre_ping=True)
+
+
+class Database:
+    """The engine plus what every query module needs."""
+
+    def __init__(self, engine: AsyncEngine, secret: bytes) -> None:
+        self.engine = engine
+        self.secret = secret
+        self.dialect = engine.dialect.name
+
+    @classmethod
+    async def open_engine(cls, url: str) -> tuple[AsyncEngine, bytes]:
+        """Create the engine, migrate to the newest schema, load (or make) the secret."""
+        engine = make_engine(url)
+        async with engine.begin() as conn:
+            await conn.run_sync(upgrade)
+            secret = await _ensure_secret(conn)
+        return engine, secret
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+async def _ensure_secret(conn: AsyncConnection) -> bytes:
+    """The HMAC key made at first start and kept with the database."""
+    found = (
+        await conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "hmac_key"))
+    ).scalar_one_or_none()
+    if found is not None:
+        return bytes.fromhex(found)
+    # Two processes may start at once: the first key written wins.
+    await conn.execute(
+        insert_ignore(schema.meta, conn.dialect.name).values(
+            key="hmac_key", value=secrets.token_hex(32)
+        )
+    )
+    stored = (
+        await conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "hmac_key"))
+    ).scalar_one()
+    return bytes.fromhex(stored)

@@ -1,0 +1,89 @@
+"""What the engine hands the store to write in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.scope import Scope
+
+
+@dataclass(slots=True)
+class MessageInfo:
+    """What the engine needs to know of an earlier message (no text)."""
+
+    id: str
+    channel: str
+    author: str
+    ts: float
+    thread: str | None = None
+    is_question: bool = False
+    not_question: bool = False
+    deleted: bool = False
+    author_is_staff: bool = False
+    parent: str | None = None
+
+
+@dataclass(slots=True)
+class AnswerInfo:
+    """An answer row: ``answer_id`` answers ``question_id``."""
+
+    question_id: str
+    answer_id: str
+    answerer: str
+    asker: str
+    question_ts: float
+    ts: float
+    via: str
+    answerer_is_staff: bool
+    active: bool = True
+
+
+@dataclass(slots=True)
+class MemberSeen:
+    """A member as seen in this batch; the store merges it with what it has."""
+
+    name: str | None = None
+    is_staff: bool | None = None
+    joined_at: float | None = None
+    left_at: float | None = None
+    rejoined: bool = False
+    first_seen_at: float | None = None
+    last_seen_at: float | None = None
+    seen_in_catchup: bool = False
+
+
+@dataclass(slots=True)
+class FactBatch:
+    """Facts for one community, written together."""
+
+    scope: Scope
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    message_updates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    members: dict[str, MemberSeen] = field(default_factory=dict)
+    activity: dict[tuple[str, int], int] = field(default_factory=dict)
+    answers: list[AnswerInfo] = field(default_factory=list)
+    marked_answers: list[AnswerInfo] = field(default_factory=list)  # (re)activated by a mark
+    deactivated_answers: set[str] = field(default_factory=set)  # answer message ids
+    deactivated_questions: set[str] = field(default_factory=set)  # all answers to these
+    acks: list[dict[str, Any]] = field(default_factory=list)
+    removed_acks: set[str] = field(default_factory=set)
+    excerpts: dict[str, tuple[str, float] | None] = field(default_factory=dict)  # None: drop
+    corrections: list[dict[str, Any]] = field(default_factory=list)
+    cursors: dict[str, tuple[float, str]] = field(default_factory=dict)
+    touched_questions: set[str] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.messages or self.message_updates or self.members or self.answers
+            or self.marked_answers
+            or self.deactivated_answers or self.deactivated_questions or self.acks
+            or self.removed_acks or self.excerpts or self.corrections or self.cursors
+            or self.touched_questions
+        )
+
+    def member(self, user: str) -> MemberSeen:
+        seen = self.members.get(user)
+        if seen is None:
+            seen = self.members[user] = MemberSeen()
+        return seen

@@ -1,0 +1,156 @@
+"""Reads behind the reports: facts for one community and period, from indexed rollups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, false, func, or_, select, true, union
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.scope import Scope
+from bot.store import schema
+
+m, a, d, mem = schema.messages, schema.answers, schema.activity_days, schema.members
+DAY = 86400
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionFact:
+    """A question and when it was first answered by a peer and by staff (or ``None``)."""
+
+    id: str
+    channel: str
+    author: str
+    ts: float
+    first_peer_answer_ts: float | None
+    first_staff_answer_ts: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerFact:
+    """One answer message to a question (several may make one answer, see metrics)."""
+
+    question_id: str
+    answerer: str
+    asker: str
+    question_ts: float
+    ts: float
+    answerer_is_staff: bool
+    acknowledged: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MemberFact:
+    """What is stored of a member (no text)."""
+
+    user_id: str
+    name: str | None
+    is_staff: bool
+    joined_at: float | None
+    left_at: float | None
+    first_seen_at: float | None
+    seen_in_catchup: bool
+
+
+def _scoped(table: schema.Table, scope: Scope):  # type: ignore[no-untyped-def]
+    return and_(table.c.platform == scope.platform, table.c.community == scope.community)
+
+
+async def question_facts(conn: AsyncConnection, scope: Scope, since: float, until: float
+                         ) -> list[QuestionFact]:
+    """Live questions asked in [since, until)."""
+    rows = await conn.execute(
+        select(m.c.id, m.c.channel, m.c.author, m.c.ts, m.c.first_peer_answer_ts,
+               m.c.first_staff_answer_ts)
+        .where(_scoped(m, scope), m.c.is_question == true(), m.c.ts >= since, m.c.ts < until,
+               m.c.deleted == false())
+    )
+    return [QuestionFact(*row) for row in rows]
+
+
+async def answer_facts(conn: AsyncConnection, scope: Scope, since: float, until: float
+                       ) -> list[AnswerFact]:
+    """Counted answers given in [since, until) to live questions by someone else."""
+    rows = await conn.execute(
+        select(a.c.question_id, a.c.answerer, a.c.asker, a.c.question_ts, a.c.ts,
+               a.c.answerer_is_staff, a.c.acknowledged)
+        .where(_scoped(a, scope), a.c.ts >= since, a.c.ts < until, a.c.active == true(),
+               a.c.answerer != a.c.asker)
+    )
+    return [AnswerFact(*row) for row in rows]
+
+
+async def active_members(conn: AsyncConnection, scope: Scope, since: float, until: float
+                         ) -> int:
+    """Humans who posted in [since, until): whole days from the daily rollup, the partial
+    days at either end from the messages themselves."""
+    first_day = int(-(-since // DAY))  # first whole day starting at or after since
+    last_day = int(until // DAY)  # whole days end before this one
+    parts = []
+    if first_day < last_day:
+        parts.append(select(d.c.user_id.label("user_id")).where(
+            _scoped(d, scope), d.c.day >= first_day, d.c.day < last_day))
+        edges = [(since, first_day * DAY), (last_day * DAY, until)]
+    else:
+        edges = [(since, until)]
+    for start, end in edges:
+        if end > start:
+            parts.append(select(m.c.author.label("user_id")).where(
+                _scoped(m, scope), m.c.ts >= start, m.c.ts < end))
+    if not parts:
+        return 0
+    query = union(*parts).subquery() if len(parts) > 1 else parts[0].distinct().subquery()
+    return int((await conn.execute(select(func.count()).select_from(query))).scalar_one())
+
+
+async def new_members(conn: AsyncConnection, scope: Scope, since: float, until: float) -> int:
+    """Members who joined, or first posted, in [since, until)."""
+    joined = and_(mem.c.joined_at >= since, mem.c.joined_at < until)
+    first_post = and_(mem.c.joined_at.is_(None), mem.c.seen_in_catchup == false(),
+                      mem.c.first_seen_at >= since, mem.c.first_seen_at < until)
+    query = select(func.count()).where(_scoped(mem, scope), or_(joined, first_post))
+    return int((await conn.execute(query)).scalar_one())
+
+
+async def member_facts(conn: AsyncConnection, scope: Scope, users: set[str] | None = None
+                       ) -> dict[str, MemberFact]:
+    """Stored members (all, or those in ``users``)."""
+    query = select(mem.c.user_id, mem.c.name, mem.c.is_staff, mem.c.joined_at, mem.c.left_at,
+                   mem.c.first_seen_at, mem.c.seen_in_catchup).where(_scoped(mem, scope))
+    out: dict[str, MemberFact] = {}
+    if users is not None:
+        ids = sorted(users)
+        for start in range(0, len(ids), 500):
+            rows = await conn.execute(query.where(mem.c.user_id.in_(ids[start:start + 500])))
+            out.update((row.user_id, MemberFact(*row)) for row in rows)
+        return out
+    for row in await conn.execute(query):
+        out[row.user_id] = MemberFact(*row)
+    return out
+
+
+async def open_questions(conn: AsyncConnection, scope: Scope, since: float, until: float,
+                         now: float) -> list[tuple[QuestionFact, str | None]]:
+    """Questions asked in [since, until) with no answer yet, oldest first, with their excerpt
+    while it is retained."""
+    e = schema.excerpts
+    rows = await conn.execute(
+        select(m.c.id, m.c.channel, m.c.author, m.c.ts, m.c.first_peer_answer_ts,
+               m.c.first_staff_answer_ts, e.c.text)
+        .select_from(m.outerjoin(e, and_(e.c.platform == m.c.platform,
+                                         e.c.community == m.c.community,
+                                         e.c.message_id == m.c.id, e.c.expires_at > now)))
+        .where(_scoped(m, scope), m.c.is_question == true(), m.c.deleted == false(),
+               m.c.ts >= since, m.c.ts < until, m.c.first_peer_answer_ts.is_(None),
+               m.c.first_staff_answer_ts.is_(None))
+        .order_by(m.c.ts)
+    )
+    return [(QuestionFact(*row[:6]), row[6]) for row in rows]
+
+
+async def communities(conn: AsyncConnection) -> list[Scope]:
+    """Every community with stored members or messages."""
+    rows = await conn.execute(union(
+        select(mem.c.platform, mem.c.community), select(m.c.platform, m.c.community)
+    ))
+    return sorted(Scope(p, c) for p, c in rows)

@@ -1,0 +1,95 @@
+"""Reads the engine needs while ingesting: earlier messages, answers, open questions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import and_, false, select, true
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.scope import Scope
+from bot.store import schema
+from bot.store.facts import AnswerInfo, MessageInfo
+from bot.store.writes import chunks
+
+m, a = schema.messages, schema.answers
+
+
+def _scoped(table: schema.Table, scope: Scope):  # type: ignore[no-untyped-def]
+    return and_(table.c.platform == scope.platform, table.c.community == scope.community)
+
+
+_INFO_COLUMNS = (
+    m.c.id, m.c.channel, m.c.author, m.c.ts, m.c.thread, m.c.is_question, m.c.not_question,
+    m.c.deleted, m.c.author_is_staff, m.c.parent,
+)
+
+
+def _info(row: object) -> MessageInfo:
+    return MessageInfo(*row)  # type: ignore[misc]
+
+
+async def message_infos(conn: AsyncConnection, scope: Scope, ids: Iterable[str]
+                        ) -> dict[str, MessageInfo]:
+    """The stored messages among ``ids``."""
+    found: dict[str, MessageInfo] = {}
+    for part in chunks(set(ids)):
+        rows = await conn.execute(select(*_INFO_COLUMNS).where(_scoped(m, scope), m.c.id.in_(part)))
+        for row in rows:
+            found[row.id] = _info(row)
+    return found
+
+
+def _answer(row: object) -> AnswerInfo:
+    return AnswerInfo(*row)  # type: ignore[misc]
+
+
+_ANSWER_COLUMNS = (
+    a.c.question_id, a.c.answer_id, a.c.answerer, a.c.asker, a.c.question_ts, a.c.ts, a.c.via,
+    a.c.answerer_is_staff, a.c.active,
+)
+
+
+async def answers_by_message(conn: AsyncConnection, scope: Scope, answer_ids: Iterable[str]
+                             ) -> list[AnswerInfo]:
+    """Answer rows whose answer message is among ``answer_ids``."""
+    out: list[AnswerInfo] = []
+    for part in chunks(set(answer_ids)):
+        rows = await conn.execute(
+            select(*_ANSWER_COLUMNS).where(_scoped(a, scope), a.c.answer_id.in_(part))
+        )
+        out.extend(_answer(row) for row in rows)
+    return out
+
+
+async def latest_answer(conn: AsyncConnection, scope: Scope, helper: str, asker: str,
+                        before: float) -> AnswerInfo | None:
+    """The helper's latest active answer to a question by ``asker``, up to ``before``."""
+    row = (await conn.execute(
+        select(*_ANSWER_COLUMNS)
+        .where(_scoped(a, scope), a.c.answerer == helper, a.c.asker == asker,
+               a.c.active == true(), a.c.ts <= before)
+        .order_by(a.c.ts.desc()).limit(1)
+    )).first()
+    return _answer(row) if row is not None else None
+
+
+async def latest_open_question(conn: AsyncConnection, scope: Scope, channel: str, before: float,
+                               not_by: str) -> MessageInfo | None:
+    """The latest question in ``channel`` before ``before`` by someone other than ``not_by``."""
+    row = (await conn.execute(
+        select(*_INFO_COLUMNS)
+        .where(_scoped(m, scope), m.c.channel == channel, m.c.is_question == true(),
+               m.c.deleted == false(), m.c.ts <= before, m.c.author != not_by)
+        .order_by(m.c.ts.desc()).limit(1)
+    )).first()
+    return _info(row) if row is not None else None
+
+
+async def member_is_staff(conn: AsyncConnection, scope: Scope, user: str) -> bool:
+    """Whether the stored member is staff (False when unknown)."""
+    t = schema.members
+    value = (await conn.execute(
+        select(t.c.is_staff).where(_scoped(t, scope), t.c.user_id == user)
+    )).scalar_one_or_none()
+    return bool(value)

@@ -1,0 +1,175 @@
+"""The tables, as SQLAlchemy Core metadata. Migrations (``migrations/versions``) create them.
+
+Every row carries its platform and community. Ids are strings. Times are epoch seconds
+(UTC) as floats: cheap to compare, the same in SQLite and PostgreSQL. The database keeps ids,
+timestamps and derived facts; the only text is question excerpts, until ``expires_at``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+
+def _scope() -> list[Column]:
+    return [
+        Column("platform", String(16), primary_key=True),
+        Column("community", String(64), primary_key=True),
+    ]
+
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+members = Table(
+    "members",
+    metadata,
+    *_scope(),
+    Column("user_id", String(64), primary_key=True),
+    Column("name", String(200)),
+    Column("is_staff", Boolean, nullable=False, default=False),
+    Column("joined_at", Float),
+    Column("left_at", Float),
+    Column("first_seen_at", Float),
+    Column("last_seen_at", Float),
+    # first seen in an initial history catch-up: never a newcomer
+    Column("seen_in_catchup", Boolean, nullable=False, default=False),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    *_scope(),
+    Column("id", String(96), primary_key=True),
+    Column("channel", String(64), nullable=False),
+    Column("thread", String(96)),
+    Column("reply_to", String(96)),
+    Column("parent", String(96)),  # the message it responds to, as linked
+    Column("author", String(64), nullable=False),
+    Column("ts", Float, nullable=False),
+    Column("author_is_staff", Boolean, nullable=False, default=False),
+    Column("is_question", Boolean, nullable=False, default=False),
+    Column("not_question", Boolean, nullable=False, default=False),  # a staff correction
+    Column("deleted", Boolean, nullable=False, default=False),
+    # for questions: the first answer by a peer and by staff (kept up to date by the store)
+    Column("first_peer_answer_ts", Float),
+    Column("first_staff_answer_ts", Float),
+)
+Index("ix_messages_ts", messages.c.platform, messages.c.community, messages.c.ts)
+Index(
+    "ix_messages_questions",
+    messages.c.platform,
+    messages.c.community,
+    messages.c.is_question,
+    messages.c.ts,
+)
+Index("ix_messages_author", messages.c.platform, messages.c.community, messages.c.author)
+
+answers = Table(
+    "answers",
+    metadata,
+    *_scope(),
+    Column("question_id", String(96), primary_key=True),
+    Column("answer_id", String(96), primary_key=True),
+    Column("answerer", String(64), nullable=False),
+    Column("asker", String(64), nullable=False),
+    Column("question_ts", Float, nullable=False),
+    Column("ts", Float, nullable=False),
+    Column("via", String(16), nullable=False),  # reply, thread, mention, implicit, mark
+    Column("answerer_is_staff", Boolean, nullable=False, default=False),
+    Column("active", Boolean, nullable=False, default=True),  # false: unmarked or deleted
+    Column("acknowledged", Boolean, nullable=False, default=False),
+)
+Index("ix_answers_ts", answers.c.platform, answers.c.community, answers.c.ts)
+Index("ix_answers_answer", answers.c.platform, answers.c.community, answers.c.answer_id)
+Index("ix_answers_answerer", answers.c.platform, answers.c.community, answers.c.answerer)
+Index("ix_answers_asker", answers.c.platform, answers.c.community, answers.c.asker)
+
+acks = Table(
+    "acks",
+    metadata,
+    *_scope(),
+    Column("source", String(200), primary_key=True),  # what acknowledged: unique per act
+    Column("question_id", String(96), nullable=False),
+    Column("helper", String(64), nullable=False),
+    Column("user_id", String(64), nullable=False),  # who acknowledged
+    Column("ts", Float, nullable=False),
+)
+Index("ix_acks_question", acks.c.platform, acks.c.community, acks.c.question_id)
+Index("ix_acks_user", acks.c.platform, acks.c.community, acks.c.user_id)
+Index("ix_acks_helper", acks.c.platform, acks.c.community, acks.c.helper)
+
+activity_days = Table(
+    "activity_days",
+    metadata,
+    *_scope(),
+    Column("user_id", String(64), primary_key=True),
+    Column("day", Integer, primary_key=True),  # days since 1970-01-01 UTC
+    Column("messages", Integer, nullable=False, default=0),
+)
+Index("ix_activity_day", activity_days.c.platform, activity_days.c.community, activity_days.c.day)
+
+excerpts = Table(
+    "excerpts",
+    metadata,
+    *_scope(),
+    Column("message_id", String(96), primary_key=True),
+    Column("text", String(200), nullable=False),
+    Column("expires_at", Float, nullable=False),
+)
+Index("ix_excerpts_expiry", excerpts.c.expires_at)
+
+corrections = Table(
+    "corrections",
+    metadata,
+    *_scope(),
+    Column("id", String(200), primary_key=True),
+    Column("kind", String(16), nullable=False),  # mark, unmark, not_question
+    Column("target", String(96), nullable=False),
+    Column("question_id", String(96)),
+    Column("user_id", String(64), nullable=False),
+    Column("ts", Float, nullable=False),
+)
+
+settings = Table(
+    "settings",
+    metadata,
+    *_scope(),
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),  # JSON
+    Column("updated_by", String(64)),
+    Column("updated_at", Float),
+)
+
+privacy = Table(
+    "privacy",
+    metadata,
+    *_scope(),
+    Column("user_hash", String(64), primary_key=True),  # HMAC of the user id
+    Column("state", String(16), nullable=False),  # opted_out, forgotten
+    Column("since", Float, nullable=False),
+)
+
+channel_cursors = Table(
+    "channel_cursors",
+    metadata,
+    *_scope(),
+    Column("channel", String(96), primary_key=True),
+    Column("last_ts", Float, nullable=False),  # newest message seen (catch-up resumes here)
+    Column("last_id", String(96)),
+)
