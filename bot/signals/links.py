@@ -1,20 +1,18 @@
 """Answer linking: which earlier message does a message respond to?
 
-Explicit signals first (a reply, a mention of a recent author, ``name:`` addressing), then
-an implicit guess for chat without reply markers: the most recent question by someone else
-within a short time.
+An explicit reply always wins. Otherwise a small trained model ranks the recent messages of
+the channel and the option "starts something new" (:mod:`bot.signals.model`), using who is
+addressed by name or mention (both ways), distance and time gap, whether the candidate is a
+question, same author, the candidate being its author's latest message, and word overlap.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
+from functools import lru_cache
 
+from bot.signals.model import LinkModel, load_model
 from bot.signals.utterance import Utterance
-
-_ADDRESS = re.compile(r"^\s*@?([\w.\-\[\]|`^{}]+)\s*[:,]")
-
-IMPLICIT_GAP_S = 15 * 60
 
 
 class Linker:
@@ -23,35 +21,24 @@ class Linker:
     #: how many earlier messages of the same channel the linker looks at
     max_history = 50
 
+    def __init__(self, model: LinkModel | None = None) -> None:
+        self.model = model if model is not None else _shipped_model()
+
     def link(self, msg: Utterance, history: Sequence[Utterance]) -> str | None:
         """The id of the message in ``history`` (oldest first) that ``msg`` responds to."""
         if msg.reply_to is not None:
             return msg.reply_to
-        addressed = self._addressed(msg, history)
-        if addressed is not None:
-            return addressed
-        for earlier in reversed(history):
-            if msg.ts - earlier.ts > IMPLICIT_GAP_S:
-                break
-            if earlier.author != msg.author and earlier.is_question:
-                return earlier.id
-        return None
+        if not history:
+            return None
+        pos = self.model.best(msg, history)
+        return None if pos is None else history[pos].id
 
-    @staticmethod
-    def _addressed(msg: Utterance, history: Sequence[Utterance]) -> str | None:
-        targets = set(msg.mentions)
-        match = _ADDRESS.match(msg.text)
-        name = match.group(1).lower() if match else None
-        for earlier in reversed(history):
-            if earlier.author == msg.author:
-                continue
-            if earlier.author in targets or (
-                name is not None and (earlier.author_name or "").lower() == name
-            ):
-                return earlier.id
-        return None
+
+@lru_cache(maxsize=1)
+def _shipped_model() -> LinkModel:
+    return load_model()
 
 
 def default_linker() -> Linker:
-    """The linker the bot uses."""
+    """The linker the bot uses: the trained model shipped with the package."""
     return Linker()
