@@ -122,3 +122,10 @@ async def unanswered(store: Store, scope: Scope, period: Period, now: float | No
     rows = await store.open_questions(scope, period.start, period.end, now)
     return [OpenQuestion(q.id, q.channel, q.author, q.ts, max(0.0, now - q.ts), excerpt)
             for q, excerpt in rows]
+
+
+async def weekly_series(store: Store, scope: Scope, weeks: list[Period],
+                        settings: CommunitySettings) -> list[tuple[str, Health]]:
+    """Health for each week, labelled by its first day (for the trend chart)."""
+    return [(f"{week.since:%d %b}", await health(store, scope, week, settings))
+            for week in weeks]

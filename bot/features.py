@@ -1,0 +1,191 @@
+"""What a feature (a cog) declares, and the neutral reply it returns.
+
+A cog is written once and serves Discord and Slack alike: it declares its ``/circle``
+subcommands, message actions ("Mark as answer"), button handlers and scheduled jobs, and
+returns ``Reply`` objects that each platform renders natively (an embed, Block Kit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from bot.scope import Scope
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+OptionKind = Literal["member", "text", "int", "choice", "bool", "channel"]
+
+
+class UsageError(ValueError):
+    """A wrong option or a refused action: the message is shown to the user as it is."""
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One option of a subcommand."""
+
+    name: str
+    kind: OptionKind
+    description: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    default: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A labelled figure or line in a reply."""
+
+    name: str
+    value: str
+    inline: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A button on a reply; a press comes back to the cog that owns ``action``'s prefix."""
+
+    action: str  # "<prefix>:<payload>", at most 100 characters
+    label: str
+    style: Literal["primary", "danger", "secondary"] = "secondary"
+
+
+@dataclass(slots=True)
+class Reply:
+    """A neutral message: every platform renders it natively.
+
+    ``public``: shown to everyone in the channel (else only to the user who asked).
+    ``chart``: a PNG. ``file``: (name, bytes) of an attachment such as an export.
+    """
+
+    title: str
+    text: str = ""
+    fields: list[Field] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    footer: str = ""
+    chart: bytes | None = None
+    file: tuple[str, bytes] | None = None
+    buttons: list[Button] = field(default_factory=list)
+    public: bool = False
+    tone: Literal["info", "good", "warn", "error"] = "info"
+
+    def plain_text(self) -> str:
+        """The whole reply as plain text (notifications, logs, tests)."""
+        parts = [self.title]
+        if self.text:
+            parts.append(self.text)
+        parts.extend(f"{f.name}: {f.value}" for f in self.fields)
+        parts.extend(self.lines)
+        if self.footer:
+            parts.append(self.footer)
+        return "\n".join(parts)
+
+
+def error_reply(message: str) -> Reply:
+    """A refusal or a wrong option, said plainly."""
+    return Reply(title="Sorry", text=message, tone="error")
+
+
+@dataclass(frozen=True, slots=True)
+class Invoker:
+    """Who ran a command or pressed a button, as the platform knows them."""
+
+    user: str
+    name: str | None = None
+    is_staff: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CommandContext:
+    """Everything a command handler gets."""
+
+    runtime: Runtime
+    platform: Platform
+    scope: Scope
+    invoker: Invoker
+    channel: str | None = None
+
+
+CommandHandler = Callable[..., Awaitable[Reply]]
+MessageActionHandler = Callable[[CommandContext, str], Awaitable[Reply]]
+ButtonHandler = Callable[[CommandContext, str], Awaitable[Reply]]
+JobHandler = Callable[["Runtime"], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A ``/circle`` subcommand. ``help`` doubles as its description on both platforms."""
+
+    name: str
+    help: str
+    handler: CommandHandler
+    options: tuple[Option, ...] = ()
+    staff_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MessageAction:
+    """A message context-menu entry (Discord) / message shortcut (Slack)."""
+
+    name: str  # as shown, e.g. "Mark as answer"
+    callback_id: str  # Slack shortcut callback id, e.g. "mark_answer"
+    handler: MessageActionHandler
+    staff_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A scheduled job the runtime starts (see ``bot.scheduler``)."""
+
+    name: str
+    handler: JobHandler
+    every_s: float | None = None  # an interval job; weekly posts schedule themselves
+
+
+class Cog:
+    """A feature. Subclasses override what they provide."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def commands(self) -> list[Command]:
+        return []
+
+    def message_actions(self) -> list[MessageAction]:
+        return []
+
+    def buttons(self) -> dict[str, ButtonHandler]:
+        """Button handlers by action prefix (the part of ``Button.action`` before ':')."""
+        return {}
+
+    def jobs(self) -> list[Job]:
+        return []
+
+
+class Platform(Protocol):
+    """What features may ask of a platform: the neutral surface, nothing more."""
+
+    name: str
+
+    async def post(self, scope: Scope, channel: str, reply: Reply) -> str | None:
+        """Post ``reply`` in a channel; the new message's id, or ``None`` when it failed."""
+        ...
+
+    async def send_dm(self, scope: Scope, user: str, reply: Reply) -> bool:
+        """Send ``reply`` to a member by direct message; False when refused or impossible."""
+        ...
+
+    async def grant_reward(self, scope: Scope, user: str, reward: str | None) -> str:
+        """Grant the configured reward; says what was done (or why not)."""
+        ...
+
+    def mention(self, user: str) -> str:
+        """How to name a member in a message so the platform links them."""
+        ...
+
+    def message_link(self, scope: Scope, channel: str, message_id: str) -> str | None:
+        """A link to a message, where the platform has one."""
+        ...

@@ -1,0 +1,199 @@
+"""The runtime: store, engine, settings and cogs together, and the dispatch every platform
+uses for commands, message actions and button presses."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from bot.config import CommunitySettings, Settings
+from bot.engine import Engine
+from bot.features import (
+    ButtonHandler,
+    Cog,
+    Command,
+    CommandContext,
+    Invoker,
+    MessageAction,
+    Option,
+    Platform,
+    Reply,
+    UsageError,
+    error_reply,
+)
+from bot.scope import Scope
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+PUBLIC = Option("public", "bool", "Show the answer to everyone in the channel.")
+
+
+class Runtime:
+    """One bot process: the pieces every platform adapter and cog shares."""
+
+    def __init__(self, settings: Settings, store: Store, engine: Engine | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.settings = settings
+        self.store = store
+        self.engine = engine or Engine(store, settings.community,
+                                       batch_size=settings.engine.batch_size,
+                                       flush_interval=settings.engine.flush_interval_s)
+        self.clock = clock
+        self.platforms: dict[str, Platform] = {}
+        self.started_at = clock()
+        self.scheduler: Any = None
+        from cogs import load_cogs
+
+        self.cogs: list[Cog] = load_cogs(self)
+        self.commands: dict[str, Command] = {}
+        self.actions: dict[str, MessageAction] = {}
+        self.button_handlers: dict[str, ButtonHandler] = {}
+        for cog in self.cogs:
+            for command in cog.commands():
+                self.commands[command.name] = command
+            for action in cog.message_actions():
+                self.actions[action.callback_id] = action
+            self.button_handlers.update(cog.buttons())
+
+    def now(self) -> float:
+        return self.clock()
+
+    def add_platform(self, platform: Platform) -> None:
+        """A connected platform: scheduled jobs post through it."""
+        self.platforms[platform.name] = platform
+
+    async def start_jobs(self) -> None:
+        """Start the scheduler with every cog's jobs (see ``bot.scheduler``)."""
+        from bot.scheduler import JobScheduler
+
+        if self.scheduler is None:
+            self.scheduler = JobScheduler(self)
+            self.scheduler.start([job for cog in self.cogs for job in cog.jobs()])
+
+    async def stop_jobs(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.stop()
+            self.scheduler = None
+
+    async def community_settings(self, scope: Scope) -> CommunitySettings:
+        """config.toml's defaults with this community's ``/circle config`` changes."""
+        state = await self.engine.community(scope)
+        return state.settings
+
+    def is_staff(self, invoker: Invoker, settings: CommunitySettings) -> bool:
+        return invoker.is_staff or invoker.user in settings.staff_users
+
+    async def _context(self, platform: Platform, scope: Scope, invoker: Invoker,
+                       channel: str | None) -> CommandContext:
+        settings = await self.community_settings(scope)
+        if not invoker.is_staff and self.is_staff(invoker, settings):
+            invoker = Invoker(invoker.user, invoker.name, True)
+        return CommandContext(self, platform, scope, invoker, channel)
+
+    async def run_command(self, platform: Platform, scope: Scope, invoker: Invoker, name: str,
+                          args: dict[str, Any], channel: str | None = None) -> Reply:
+        """Run ``/circle <name>``: checks who may, converts options, never raises."""
+        command = self.commands.get(name)
+        if command is None:
+            reply = self.commands["help"].handler if "help" in self.commands else None
+            ctx = await self._context(platform, scope, invoker, channel)
+            if reply is None:
+                return error_reply(f"unknown command {name!r}")
+            shown = await reply(ctx)
+            shown.text = f"Unknown command `{name}`. " + shown.text
+            return shown
+        ctx = await self._context(platform, scope, invoker, channel)
+        if command.staff_only and not ctx.invoker.is_staff:
+            return error_reply(f"`/circle {name}` is for staff only.")
+        try:
+            values = convert_options(command, args)
+            return await command.handler(ctx, **values)
+        except UsageError as error:
+            return error_reply(str(error))
+        except Exception:
+            log.exception("/circle %s failed in %s", name, scope)
+            return error_reply("Something went wrong on our side; it has been logged.")
+
+    async def run_message_action(self, platform: Platform, scope: Scope, invoker: Invoker,
+                                 callback_id: str, message_id: str,
+                                 channel: str | None = None) -> Reply:
+        """Run a message action ("Mark as answer") on ``message_id``."""
+        action = self.actions.get(callback_id)
+        if action is None:
+            return error_reply(f"unknown action {callback_id!r}")
+        ctx = await self._context(platform, scope, invoker, channel)
+        if action.staff_only and not ctx.invoker.is_staff:
+            return error_reply(f"“{action.name}” is for staff only.")
+        try:
+            return await action.handler(ctx, message_id)
+        except UsageError as error:
+            return error_reply(str(error))
+        except Exception:
+            log.exception("action %s failed in %s", callback_id, scope)
+            return error_reply("Something went wrong on our side; it has been logged.")
+
+    async def press_button(self, platform: Platform, scope: Scope, invoker: Invoker,
+                           action: str) -> Reply:
+        """A button was pressed: hand it to the cog that owns the action's prefix."""
+        prefix, _, payload = action.partition(":")
+        handler = self.button_handlers.get(prefix)
+        if handler is None:
+            return error_reply("This button is no longer in use.")
+        ctx = await self._context(platform, scope, invoker, None)
+        try:
+            return await handler(ctx, payload)
+        except UsageError as error:
+            return error_reply(str(error))
+        except Exception:
+            log.exception("button %s failed in %s", action, scope)
+            return error_reply("Something went wrong on our side; it has been logged.")
+
+
+def convert_options(command: Command, args: dict[str, Any]) -> dict[str, Any]:
+    """Check and convert raw option values (strings from Slack, typed from Discord)."""
+    known = {option.name: option for option in command.options}
+    unknown = sorted(set(args) - set(known))
+    if unknown:
+        raise UsageError(f"`/circle {command.name}` has no option {unknown[0]!r}.")
+    values: dict[str, Any] = {}
+    for option in command.options:
+        raw = args.get(option.name)
+        if raw is None or raw == "":
+            if option.required:
+                raise UsageError(f"`/circle {command.name}` needs `{option.name}`: "
+                                 f"{option.description}")
+            values[option.name] = option.default
+            continue
+        values[option.name] = _convert(command, option, raw)
+    return values
+
+
+def _convert(command: Command, option: Option, raw: Any) -> Any:
+    where = f"`{option.name}` of `/circle {command.name}`"
+    if option.kind == "bool":
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).lower()
+        if text in ("true", "yes", "1", "on", "public"):
+            return True
+        if text in ("false", "no", "0", "off"):
+            return False
+        raise UsageError(f"{where} must be true or false, not {raw!r}.")
+    if option.kind == "int":
+        try:
+            return int(raw)
+        except (TypeError, ValueError):
+            raise UsageError(f"{where} must be a whole number, not {raw!r}.") from None
+    if option.kind == "choice":
+        text = str(raw).strip().lower()
+        if text not in option.choices:
+            raise UsageError(f"{where} must be one of {', '.join(option.choices)}; "
+                             f"got {raw!r}.")
+        return text
+    text = str(raw).strip()
+    if len(text) > 1000:
+        raise UsageError(f"{where} is too long (1000 characters at most).")
+    return text

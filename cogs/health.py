@@ -1,0 +1,52 @@
+"""``/circle health``: are questions answered, and by peers?"""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot import reports
+from bot.features import Cog, Command, CommandContext, Field, Option, Reply
+from bot.period import period_from, weeks_back
+from bot.render.chart import weekly_trend_png
+from bot.render.figures import HEALTH_LABELS, change, figure
+from bot.runtime import PUBLIC
+
+PERIOD = Option("period", "choice", "Days to cover: 7, 30 or 90.", choices=("7", "30", "90"),
+                default="7")
+CHART_WEEKS = 12
+SHOWN = ("questions", "answer_rate", "peer_answer_rate", "median_first_response_s",
+         "median_first_response_peer_s", "median_first_response_staff_s", "unanswered",
+         "active_members", "new_members", "newcomers_answered", "helpers", "bus_factor")
+
+
+class HealthCog(Cog):
+    def commands(self) -> list[Command]:
+        return [Command("health", "Community health: questions, share answered by peers, "
+                        "first response, members (period 7, 30 or 90 days).",
+                        self.health, (PERIOD, PUBLIC))]
+
+    async def health(self, ctx: CommandContext, period: str, public: bool | None) -> Reply:
+        """Community health over the last ``period`` days, against the days before."""
+        settings = await ctx.runtime.community_settings(ctx.scope)
+        span = period_from(None, None, days=int(period))
+        store = ctx.runtime.store
+        now = await reports.health(store, ctx.scope, span, settings)
+        before = await reports.health(store, ctx.scope, span.previous(), settings)
+        current, previous = now.to_json(), before.to_json()
+        fields = []
+        for key in SHOWN:
+            moved = change(key, current[key], previous[key])
+            value = figure(key, current[key]) + (f" ({moved})" if moved else "")
+            fields.append(Field(HEALTH_LABELS[key], value))
+        if now.questions and now.newcomers_asking:
+            fields.append(Field("Newcomers answered",
+                                f"{now.newcomers_answered} of {now.newcomers_asking}"))
+        weeks = weeks_back(span.until, settings.timezone, CHART_WEEKS)
+        series = await reports.weekly_series(store, ctx.scope, weeks, settings)
+        chart = await asyncio.to_thread(weekly_trend_png, series)
+        headline = ("No questions asked in this period." if not now.questions else
+                    f"{figure('peer_answer_rate', now.peer_answer_rate)} of "
+                    f"{now.questions} questions were answered by peers.")
+        return Reply(title=f"Community health, last {period} days", text=headline,
+                     fields=fields, chart=chart, public=bool(public),
+                     footer=f"{span.label()}; change against the {period} days before.")

@@ -1,0 +1,103 @@
+"""``/circle helpers``, ``profile`` and ``thanks``: the members who carry the community."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot import reports
+from bot.events import Thanks
+from bot.features import Cog, Command, CommandContext, Field, Option, Reply, UsageError
+from bot.period import period_from
+from bot.runtime import PUBLIC
+from cogs.naming import label, may_name
+
+PERIOD = Option("period", "choice", "Days to cover: 7, 30 or 90.", choices=("7", "30", "90"),
+                default="30")
+MEMBER = Option("member", "member", "The member.")
+SHOWN = 10
+
+
+def parts(entry: reports.NamedAdvocate) -> str:
+    a = entry.advocate
+    return (f"score {a.score:.1f} · helped {a.people_helped} people · {a.answers} answers · "
+            f"thanked {a.thanked} · newcomers {a.newcomers_helped} · "
+            f"{a.active_weeks} active weeks")
+
+
+class HelpersCog(Cog):
+    def commands(self) -> list[Command]:
+        return [
+            Command("helpers", "The most passionate members: breadth of help over volume, "
+                    "each score with its parts (period 7, 30 or 90 days).", self.helpers,
+                    (PERIOD, PUBLIC)),
+            Command("profile", "A member's help over the last 30 days, with the score's parts.",
+                    self.profile, (MEMBER, PUBLIC)),
+            Command("thanks", "Thank a member for their latest answer to you: it counts as "
+                    "your acknowledgement (once a day).", self.thanks,
+                    (Option("member", "member", "Who helped you.", required=True),)),
+        ]
+
+    async def helpers(self, ctx: CommandContext, period: str, public: bool | None) -> Reply:
+        """The advocate leaderboard; staff listed apart."""
+        settings = await ctx.runtime.community_settings(ctx.scope)
+        span = period_from(None, None, days=int(period))
+        ranked = await reports.helpers(ctx.runtime.store, ctx.scope, span, settings)
+        shown = [e for e in ranked if may_name(e, ctx, public=bool(public))]
+        peers = [e for e in shown if not e.advocate.is_staff][:SHOWN]
+        staff = [e for e in shown if e.advocate.is_staff][:SHOWN]
+        lines = [f"{rank}. {label(e, ctx)}: {parts(e)}" for rank, e in enumerate(peers, 1)]
+        if not peers:
+            lines.append("No peer answered a question in this period yet.")
+        if staff:
+            lines.append("Staff (ranked apart):")
+            lines.extend(f"• {label(e, ctx)}: {parts(e)}" for e in staff)
+        return Reply(title=f"Top helpers, last {period} days", lines=lines,
+                     text="Helping ten different people counts more than helping one person "
+                          "ten times; acknowledged answers and newcomers weigh more.",
+                     public=bool(public), footer=span.label())
+
+    async def profile(self, ctx: CommandContext, member: str | None, public: bool | None
+                      ) -> Reply:
+        """One member's help, with each part of the score."""
+        user = member or ctx.invoker.user
+        settings = await ctx.runtime.community_settings(ctx.scope)
+        span = period_from(None, None, days=30)
+        ranked = await reports.helpers(ctx.runtime.store, ctx.scope, span, settings)
+        for rank, entry in enumerate((e for e in ranked if e.advocate.is_staff ==
+                                      _is_staff(ranked, user)), 1):
+            if entry.advocate.user != user:
+                continue
+            if not may_name(entry, ctx, public=bool(public)):
+                break
+            a = entry.advocate
+            return Reply(title="Helper profile, last 30 days",
+                         text=f"{label(entry, ctx)} is #{rank} among "
+                              f"{'staff' if a.is_staff else 'peer helpers'}.",
+                         fields=[Field("Score", f"{a.score:.1f}"),
+                                 Field("People helped", str(a.people_helped)),
+                                 Field("Answers", str(a.answers)),
+                                 Field("Thanked", str(a.thanked)),
+                                 Field("Newcomers helped", str(a.newcomers_helped)),
+                                 Field("Active weeks", str(a.active_weeks))],
+                         public=bool(public), footer=span.label())
+        return Reply(title="Helper profile, last 30 days",
+                     text=f"{ctx.platform.mention(user)} has not answered anyone's question "
+                          "in the last 30 days.", public=bool(public))
+
+    async def thanks(self, ctx: CommandContext, member: str) -> Reply:
+        """Record the invoker's thanks to ``member`` for their latest answer."""
+        if member == ctx.invoker.user:
+            raise UsageError("You cannot thank yourself.")
+        result = await ctx.runtime.engine.apply(Thanks(
+            community=ctx.scope.community, platform=ctx.scope.platform,
+            ts=datetime.fromtimestamp(ctx.runtime.now(), UTC), user=ctx.invoker.user,
+            helper=member))
+        if result is None or not result.ok:
+            raise UsageError(f"Not recorded: {result.reason if result else 'unknown error'}.")
+        return Reply(title="Thanks recorded",
+                     text=f"Your thanks to {ctx.platform.mention(member)} counts as an "
+                          "acknowledged answer.", tone="good")
+
+
+def _is_staff(ranked: list[reports.NamedAdvocate], user: str) -> bool:
+    return any(e.advocate.user == user and e.advocate.is_staff for e in ranked)
