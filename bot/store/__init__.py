@@ -9,12 +9,14 @@ from bot.store import community, metric_reads, reads
 from bot.store.database import Database
 from bot.store.facts import AnswerInfo, FactBatch, MessageInfo
 from bot.store.metric_reads import AnswerFact, MemberFact, QuestionFact
+from bot.store.privacy_ops import PrivacyQueries
+from bot.store.weekly import WeeklyQueries
 from bot.store.writes import write_batch
 
 __all__ = ["AnswerFact", "MemberFact", "QuestionFact", "Store"]
 
 
-class Store(Database):
+class Store(WeeklyQueries, PrivacyQueries, Database):
     """Every read and write the bot makes, as readable async methods."""
 
     @classmethod
@@ -49,6 +51,11 @@ class Store(Database):
     async def member_is_staff(self, scope: Scope, user: str) -> bool:
         async with self.engine.connect() as conn:
             return await reads.member_is_staff(conn, scope, user)
+
+    async def channel_cursors(self, scope: Scope) -> dict[str, tuple[float, str | None]]:
+        """Newest message seen per channel (``channel/thread`` for threads)."""
+        async with self.engine.connect() as conn:
+            return await reads.channel_cursors(conn, scope)
 
     # -- community settings and privacy -----------------------------------------------
     async def settings_overrides(self, scope: Scope) -> dict[str, Any]:

@@ -93,3 +93,10 @@ async def member_is_staff(conn: AsyncConnection, scope: Scope, user: str) -> boo
         select(t.c.is_staff).where(_scoped(t, scope), t.c.user_id == user)
     )).scalar_one_or_none()
     return bool(value)
+
+
+async def channel_cursors(conn: AsyncConnection, scope: Scope) -> dict[str, tuple[float, str | None]]:
+    """Per channel (or ``channel/thread``), the newest message seen: catch-up resumes there."""
+    t = schema.channel_cursors
+    rows = await conn.execute(select(t.c.channel, t.c.last_ts, t.c.last_id).where(_scoped(t, scope)))
+    return {channel: (ts, last_id) for channel, ts, last_id in rows}
