@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -100,7 +100,7 @@ class _Community:
         self.recent: OrderedDict[str, MessageInfo] = OrderedDict()
         self.answers: OrderedDict[str, list[AnswerInfo]] = OrderedDict()  # by answer message
         self.latest_answer: dict[tuple[str, str], AnswerInfo] = {}  # (asker, helper)
-        self.windows: dict[tuple[str, str | None], deque[Utterance]] = {}
+        self.windows: dict[tuple[str, str | None], list[Utterance]] = {}
         self.window_last: dict[tuple[str, str | None], float] = {}
         self.identities: dict[str, str | None] = {}
         self.staff_seen: dict[str, bool] = {}
@@ -159,10 +159,10 @@ class _Community:
         if answer.active:
             self.latest_answer[(answer.asker, answer.answerer)] = answer
 
-    def window(self, key: tuple[str, str | None], now: float) -> deque[Utterance]:
+    def window(self, key: tuple[str, str | None], now: float) -> list[Utterance]:
         found = self.windows.get(key)
         if found is None:
-            found = self.windows[key] = deque(maxlen=self.history)
+            found = self.windows[key] = []
         self.window_last[key] = now
         self.since_prune += 1
         if self.since_prune > 5000:
@@ -421,6 +421,8 @@ class Engine:
                            False, staff, parent)
         state.remember(info)
         window.append(utterance)
+        if len(window) > state.history:
+            del window[0]
         batch.messages.append({
             "id": event.id, "channel": event.channel, "thread": event.thread,
             "reply_to": event.reply_to, "parent": parent, "author": author, "ts": ts,

@@ -1,0 +1,106 @@
+"""``innercircle demo``: a sample community through the real pipeline, and what a community
+manager would read about it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.progress import Progress
+
+from bot import reports
+from bot.config import Settings
+from bot.engine import Engine, IngestStats
+from bot.features import Reply
+from bot.period import last_complete_week, period_from, weeks_back
+from bot.render import text
+from bot.render.chart import weekly_trend_png
+from bot.runtime import Runtime
+from bot.sample import generate
+from bot.store import Store
+
+CHUNK = 2000
+
+
+async def run_demo(settings: Settings, out: Path, seed: int, weeks: int, console: Console
+                   ) -> None:
+    """Generate, replay and report. Everything lands in ``out`` (a fresh database each run)."""
+    out.mkdir(parents=True, exist_ok=True)
+    database = out / "demo.sqlite"
+    for stale in out.glob("demo.sqlite*"):
+        stale.unlink()
+    now = datetime.now(UTC)
+    console.rule("[bold]Innercircle demo")
+    events = generate(seed=seed, weeks=weeks, end=now)
+    events_file = out / "events.jsonl"
+    with events_file.open("w", encoding="utf-8") as handle:
+        for event in events:
+            handle.write(json.dumps(event.to_json(), ensure_ascii=False) + "\n")
+    console.print(f"Generated a sample community: {len(events):,} events over {weeks} weeks "
+                  f"(seed {seed}) → {events_file}")
+
+    store = await Store.open(str(database))
+    try:
+        engine = Engine(store, settings.community, batch_size=settings.engine.batch_size)
+        stats = IngestStats()
+        started = time.perf_counter()
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("Replaying through the pipeline", total=len(events))
+            for start in range(0, len(events), CHUNK):
+                part = events[start:start + CHUNK]
+                stats.add(await engine.ingest(part))
+                progress.advance(task, len(part))
+        elapsed = time.perf_counter() - started
+        console.print(f"Replayed {stats.messages:,} messages in {elapsed:.1f} s: "
+                      f"{stats.questions:,} questions, {stats.answers:,} answers, "
+                      f"{stats.acks:,} acknowledgements → {database}\n")
+        await _print_reports(store, engine, settings, now, out, console)
+    finally:
+        await store.close()
+
+
+async def _print_reports(store: Store, engine: Engine, settings: Settings, now: datetime,
+                         out: Path, console: Console) -> None:
+    scope = (await store.communities())[0]
+    community = settings.community.with_overrides(await store.settings_overrides(scope))
+    week = last_complete_week(now, community.timezone)
+    health = await reports.health(store, scope, week, community)
+    before = await reports.health(store, scope, week.previous(), community)
+    console.print(text.health_table(health, before, week))
+
+    month = period_from(None, None, days=30, now=now)
+    ranked = await reports.helpers(store, scope, month, community)
+    console.print(text.helpers_table(ranked, month, limit=10))
+
+    recent = period_from(None, None, days=7, now=now)
+    open_questions = await reports.unanswered(store, scope, recent, now.timestamp())
+    console.print(text.unanswered_table(open_questions, recent, limit=8))
+
+    series = await reports.weekly_series(store, scope, weeks_back(now, community.timezone, 12),
+                                         community)
+    chart = out / "weekly-trend.png"
+    chart.write_bytes(await asyncio.to_thread(weekly_trend_png, series,
+                                              "Sample community: weekly trend"))
+    console.print(f"\nWeekly trend chart (questions, answered by peers, first response): "
+                  f"{chart}")
+
+    digest = await _digest(store, engine, settings, scope, now)
+    if digest is not None:
+        console.print(Panel(digest.plain_text(), title="Moderator digest (sent by DM)",
+                            expand=False))
+
+
+async def _digest(store: Store, engine: Engine, settings: Settings, scope: object,
+                  now: datetime) -> Reply | None:
+    """The weekly moderator digest, when the weekly-rhythm features are installed."""
+    try:
+        from bot.weekly.digest import build_digest
+    except ImportError:
+        return None
+    runtime = Runtime(settings, store, engine, clock=now.timestamp)
+    return await build_digest(runtime, scope, now.timestamp())  # type: ignore[arg-type]
