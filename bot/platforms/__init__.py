@@ -1,0 +1,1 @@
+"""Platform adapters: native payloads in, neutral events out; neutral replies rendered natively."""
