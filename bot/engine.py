@@ -49,6 +49,9 @@ RECENT_ANSWERS = 50_000
 THANKS_REACH_S = 7 * 86400  # a thank-you credits an answer given at most this long before
 WINDOW_IDLE_S = 6 * 3600  # a thread's linking window is dropped after this long without messages
 DAY = 86400
+# Without a reply, a thread or a mention, credit needs closeness: a message hours after a
+# question in a quiet channel is rarely its answer.
+IMPLICIT_REACH_S = 6 * 3600
 
 
 @dataclass(slots=True)
@@ -388,6 +391,9 @@ class Engine:
         )
         window = state.window((event.channel, event.thread if in_thread else None), ts)
         linked = self.linker.link(utterance, window)
+        if question and (event.reply_to or in_thread) and is_non_answer(event.text):
+            # "same problem here, any fix?" under a question joins it; it is not a new one
+            question = utterance.is_question = False
         parent = linked
         answered: MessageInfo | None = None
         via = "implicit"
@@ -403,11 +409,12 @@ class Engine:
         elif linked is not None:
             target = state.recent.get(linked)
             if target is not None and _open_question(target, author):
-                answered = target
                 if linked == event.reply_to:
-                    via = "reply"
-                elif target.author in event.mentions or target.author == author:
-                    via = "mention"
+                    answered, via = target, "reply"
+                elif target.author in event.mentions:
+                    answered, via = target, "mention"
+                elif ts - target.ts <= IMPLICIT_REACH_S:
+                    answered = target
         if answered is not None and not question and not is_non_answer(event.text):
             answer = AnswerInfo(answered.id, event.id, author, answered.author, answered.ts, ts,
                                 via, staff)

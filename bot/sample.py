@@ -101,8 +101,9 @@ def _members(rng: random.Random, start: datetime, weeks: int, scale: int
 class _Story:
     """Writes the sample community's events hour by hour."""
 
-    def __init__(self, seed: int, weeks: int, end: datetime, community: str, scale: int
-                 ) -> None:
+    def __init__(self, seed: int, weeks: int, end: datetime, community: str, scale: int,
+                 id_prefix: str = "m") -> None:
+        self.id_prefix = id_prefix
         self.rng = random.Random(seed)
         self.end = end
         self.start = end - timedelta(weeks=weeks)
@@ -119,7 +120,7 @@ class _Story:
              *, kind: str = "chat", thread: str | None = None, reply_to: str | None = None,
              mentions: tuple[str, ...] = (), starts_thread: bool = False) -> Message:
         self.counter += 1
-        message_id = f"m{self.counter}"
+        message_id = f"{self.id_prefix}{self.counter}"
         message = Message(
             community=self.community, platform="demo", ts=at, id=message_id,
             channel=channel, author=author.id, author_name=author.name, text=text,
@@ -222,10 +223,11 @@ class _Story:
 
 
 def generate(seed: int = 7, weeks: int = 8, *, end: datetime | None = None,
-             community: str = "demo", scale: int = 1) -> list[Event]:
-    """A sample community's events, in time order. ``scale`` multiplies its size."""
+             community: str = "demo", scale: int = 1, id_prefix: str = "m") -> list[Event]:
+    """A sample community's events, in time order. ``scale`` multiplies its size;
+    ``id_prefix`` keeps message ids apart when several samples share a community."""
     end = (end or datetime.now(UTC)).replace(microsecond=0)
-    events = _Story(seed, weeks, end, community, scale).write()
+    events = _Story(seed, weeks, end, community, scale, id_prefix).write()
     events.extend(departures(events, seed))
     events.sort(key=lambda e: e.ts)
     return events

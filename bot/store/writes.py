@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, case, delete, exists, func, select, true, update
+from sqlalchemy import and_, bindparam, case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store import schema
@@ -190,26 +190,44 @@ async def refresh_questions(conn: AsyncConnection, platform: str, community: str
                             question_ids: Iterable[str]) -> None:
     """Recompute the rollups of these questions: acknowledged answers, first answers."""
     for ids in chunks(sorted(set(question_ids))):
-        acked = exists().where(
-            k.c.platform == a.c.platform, k.c.community == a.c.community,
-            k.c.question_id == a.c.question_id, k.c.helper == a.c.answerer,
+        in_scope = _in_scope(a, platform, community)
+        acked = {
+            (q, h) for q, h in await conn.execute(
+                select(k.c.question_id, k.c.helper).distinct()
+                .where(_in_scope(k, platform, community), k.c.question_id.in_(ids)))
+        }
+        firsts: dict[str, list[float | None]] = {q: [None, None] for q in ids}
+        flips: list[dict[str, Any]] = []
+        rows = await conn.execute(
+            select(a.c.question_id, a.c.answerer, a.c.answerer_is_staff, a.c.active,
+                   a.c.acknowledged, a.c.ts, a.c.asker)
+            .where(in_scope, a.c.question_id.in_(ids))
         )
-        await conn.execute(
-            update(a).where(_in_scope(a, platform, community), a.c.question_id.in_(ids))
-            .values(acknowledged=acked)
-        )
-        first = {}
-        for column, staff in (("first_peer_answer_ts", False), ("first_staff_answer_ts", True)):
-            first[column] = (
-                select(func.min(a.c.ts))
-                .where(
-                    a.c.platform == m.c.platform, a.c.community == m.c.community,
-                    a.c.question_id == m.c.id, a.c.active == true(),
-                    a.c.answerer_is_staff == staff, a.c.answerer != m.c.author,
-                )
-                .scalar_subquery()
+        for question, answerer, staff, active, acknowledged, ts, asker in rows:
+            is_acked = (question, answerer) in acked
+            if bool(acknowledged) != is_acked:
+                flips.append({"q": question, "h": answerer, "ack": is_acked})
+            if active and answerer != asker:
+                slot = firsts[question]
+                index = 1 if staff else 0
+                if slot[index] is None or ts < slot[index]:
+                    slot[index] = ts
+        if flips:
+            await conn.execute(
+                update(a).where(in_scope, a.c.question_id == bindparam("q"),
+                                a.c.answerer == bindparam("h"))
+                .values(acknowledged=bindparam("ack")),
+                _unique(flips),
             )
         await conn.execute(
-            update(m).where(_in_scope(m, platform, community), m.c.id.in_(ids)).values(**first)
+            update(m).where(_in_scope(m, platform, community), m.c.id == bindparam("q"))
+            .values(first_peer_answer_ts=bindparam("fp"), first_staff_answer_ts=bindparam("fs")),
+            [{"q": q, "fp": fp, "fs": fs} for q, (fp, fs) in firsts.items()],
         )
 
+
+def _unique(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        seen[(row["q"], row["h"])] = row
+    return list(seen.values())
