@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.eval import kummerfeld  # noqa: E402
-from bot.signals import features  # noqa: E402
-from bot.signals.links import default_linker  # noqa: E402
-from bot.signals.questions import is_question  # noqa: E402
-from bot.signals.utterance import Utterance  # noqa: E402
+from bot.eval import kummerfeld
+from bot.signals import features
+from bot.signals.links import default_linker
+from bot.signals.questions import is_question
+from bot.signals.utterance import Utterance
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -43,7 +43,23 @@ def synthetic_chat(n: int = 20_000) -> list[Utterance]:
     """Chat-like messages: a few dozen speakers, some addressing, some questions."""
     rng = random.Random(1)
     names = [f"user{i}" for i in range(40)]
-    words = "how do i install the driver it fails with error after update try apt grub".split()
+    words = [
+        "how",
+        "do",
+        "i",
+        "install",
+        "the",
+        "driver",
+        "it",
+        "fails",
+        "with",
+        "error",
+        "after",
+        "update",
+        "try",
+        "apt",
+        "grub",
+    ]
     out = []
     for i in range(n):
         author = rng.choice(names)
@@ -80,6 +96,7 @@ def main() -> None:
         f"{len(msgs)} messages, window {k}: best {runs[0]:.1f} us/message, "
         f"median {runs[len(runs) // 2]:.1f} (7 runs; the machine is shared, best is the cleanest)"
     )
+
 
 if __name__ == "__main__":
     main()

@@ -146,6 +146,7 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=0.05)
     parser.add_argument("--molweni-weight", type=float, default=5.0)
     parser.add_argument("--tune", action="store_true")
+    parser.add_argument("--tune-weights", type=float, nargs="+", default=[0.0, 2.0, 5.0, 10.0])
     args = parser.parse_args()
     root = data_root(args.data)
     irc = root / "irc-disentanglement-ubuntu"
@@ -163,7 +164,7 @@ def main() -> None:
         m_idx, m_gold = arrays(dialogue_rows(mw_fit, max_history))
         print(f"{len(k_idx)} + {len(m_idx)} rows in {time.perf_counter() - started:.0f}s")
         for l2 in (1e-4,):
-            for weight in (0.0, 2.0, 5.0, 10.0):
+            for weight in args.tune_weights:
                 idx = np.concatenate([k_idx, m_idx])
                 gold = np.concatenate([k_gold, m_gold])
                 sw = np.concatenate([np.ones(len(k_idx)), np.full(len(m_idx), weight)])

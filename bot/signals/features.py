@@ -10,12 +10,13 @@ The model (:mod:`bot.signals.model`) holds one weight per index.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 
-from bot.signals.thanks import is_thanks
+from bot.signals.thanks import thanks_in
 from bot.signals.utterance import Utterance
 
-_STRIP = ".,:;!?()[]{}\"'<>*~"
+_STRIP = ".,:;!?()[]{}\"'<>*~@"
 _NAME_STRIP = "_`^|-"
 _GREETING = re.compile(
     r"^\s*(?:hi+|hello+|hey+|yo|howdy|hiya|greetings|good (?:morning|evening|afternoon)|"
@@ -29,15 +30,21 @@ its it's i'm im don't dont get got any all some out about from into been being d
 doing also too very yes yeah yep nope okay well now here one use using try tried know
 need want thanks thank please anyone someone something lol hmm sure really maybe still
 only more much make made see way thing things think say said going gonna wanna
-n't 're 's 'm 've 'll 'd
+n't 're 's 'm 've 'll 'd a i is to in on it of or if so do my me be at as an no ok by up we
+he us am oh go u k y n s t d m re ve ll 'll 're 've - -- -> : = / + & # | 1 2 3 0 ? !
 """
-_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+#: words that say nothing about the topic (plus the empty word left by stripped punctuation)
+_STOPWORDS = frozenset([*_STOPWORD_TEXT.split(), ""])
 
 
 def norm_name(name: str) -> str:
     """A nick as people type it: lower case, no ``@``, no trailing ``_`` or punctuation."""
     name = name.strip().lstrip("@").strip(_STRIP).lower()
     return name.rstrip(_NAME_STRIP) or name
+
+
+_CACHE: dict[str, Info] = {}
+_NAMES: dict[str, str] = {}
 
 
 class Info:
@@ -48,21 +55,24 @@ class Info:
     def __init__(self, msg: Utterance) -> None:
         self.text = msg.text
         self.author = msg.author
-        self.name = norm_name(msg.author_name or msg.author)
-        raw = msg.text.split()
-        words = [norm_name(w) for w in raw]
-        self.words = frozenset(w for w in words if w)
-        self.content = frozenset(
-            w for w in words if len(w) > 2 and w not in _STOPWORDS and not w.isdigit()
-        )
-        self.first = words[0] if words else ""
+        display = msg.author_name or msg.author
+        name = _NAMES.get(display)
+        if name is None:
+            if len(_NAMES) > _CACHE_LIMIT:
+                _NAMES.clear()
+            name = _NAMES[display] = norm_name(display)
+        self.name = name
+        lower = msg.text.lower()
+        raw = lower.split()
+        self.words = words = frozenset({w.strip(_STRIP).rstrip(_NAME_STRIP) for w in raw})
+        self.content = words - _STOPWORDS
         first_raw = raw[0] if raw else ""
+        self.first = first_raw.strip(_STRIP).rstrip(_NAME_STRIP)
         self.marked = first_raw.startswith("@") or first_raw.endswith((":", ","))
-        self.greet = bool(_GREETING.match(msg.text))
-        self.thanks = is_thanks(msg.text)
+        self.greet = bool(_GREETING.match(lower))
+        self.thanks = thanks_in(self.words, lower)
 
 
-_CACHE: dict[str, Info] = {}
 _CACHE_LIMIT = 20_000
 
 
@@ -82,7 +92,11 @@ def info(msg: Utterance) -> Info:
 # ---- feature layout -------------------------------------------------------------------------
 
 #: candidates looked at by position (most recent first); addressed authors are found further back
-CANDIDATES = 20
+CANDIDATES = 12
+
+#: beyond this distance a candidate must be related to the message (same author, a question,
+#: a name either way, a shared word) to be considered at all
+NEAR = 6
 
 _DIST_BUCKET = [0, 0, 1, 2, 3, 4, 5, 6, 6, 7, 7, 7, 8, 8, 8, 8]  # index = distance (1-based)
 N_DIST = 11  # 0..8 above, 9 = 16..25, 10 = farther (only reached through addressing)
@@ -147,10 +161,38 @@ N_FEATURES = PAD + 1
 PER_OPTION = 4
 
 
+_TIME_BOUNDS = (0, 60, 120, 300, 600, 1800)
+_A_BASE = [
+    [OFF_A + culture * (N_A // 2) + dist_bucket(d) * 8 for d in range(CANDIDATES + 1)]
+    for culture in (0, 1)
+]
+
+
 def options(msg: Utterance, history: Sequence[Utterance]) -> list[tuple[int, tuple[int, ...]]]:
     """Candidate parents of ``msg`` and their feature indices, unlinked option first.
 
     Each entry is ``(position in history or -1 for unlinked, PER_OPTION feature indices)``.
+    """
+    out: list[tuple[int, tuple[int, ...]]] = []
+    _scan(msg, history, None, out)
+    return out
+
+
+def best(msg: Utterance, history: Sequence[Utterance], weights: Sequence[float]) -> int:
+    """Position in ``history`` of the best-scoring option under ``weights`` (-1: unlinked)."""
+    return _scan(msg, history, weights, None)
+
+
+def _scan(
+    msg: Utterance,
+    history: Sequence[Utterance],
+    w: Sequence[float] | None,
+    out: list[tuple[int, tuple[int, ...]]] | None,
+) -> int:
+    """Enumerate the options; collect them in ``out`` or return the best under ``w``.
+
+    One function serves training (``out``) and the live linker (``w``), so both always see
+    the same features. Written for speed: this runs once per chat message.
     """
     m = info(msg)
     n = len(history)
@@ -158,79 +200,157 @@ def options(msg: Utterance, history: Sequence[Utterance]) -> list[tuple[int, tup
     m_author = msg.author
     m_ts = msg.ts
     m_q = msg.is_question
-    stop = max(0, n - CANDIDATES)
-    infos: list[tuple[int, Utterance, Info]] = []
-    for pos in range(n - 1, stop - 1, -1):
-        cand = history[pos]
-        infos.append((pos, cand, info(cand)))
+    m_name = m.name
+    m_words = m.words
+    m_content = m.content
+    infos = _window(history, n)
     # msg's addressee: a first word matching a recent author, or a platform mention
-    known = {ci.name for _, _, ci in infos}
+    known = {ci.name for _, ci in infos}
     culture = 0
-    for _, _, ci in infos:
+    for _, ci in infos:
         if ci.marked and ci.first in known:
             culture = 1
             break
     addressee = m.first if m.first in known else None
-    if addressee is None and m.marked and stop > 0:
+    dists: Sequence[int] = range(1, len(infos) + 1)
+    scan = infos
+    if addressee is None and m.marked and n > CANDIDATES and m.first not in _STOPWORDS:
         # addressed to someone who spoke before the window: look further back once
-        for pos in range(stop - 1, -1, -1):
+        first = m.first
+        for pos in range(n - CANDIDATES - 1, -1, -1):
             cand = history[pos]
-            ci = info(cand)
-            if ci.name == m.first:
-                infos.append((pos, cand, ci))
+            display = cand.author_name or cand.author
+            name = _NAMES.get(display)
+            if name is None:
+                name = norm_name(display)
+            if name == first:
+                ci = info(cand)
+                scan = [*infos, (cand, ci)]
+                dists = [*dists, n - pos]
                 addressee = m.first
                 break
+    if len(_WINDOWS) >= _CACHE_LIMIT:
+        _WINDOWS.clear()
+    _WINDOWS[msg.id] = (msg, [(msg, m), *infos[: CANDIDATES - 1]])
     # msg author's previous message, and whom it addressed
     own_prev_addr = None
-    for _, cand, ci in infos:
+    for cand, ci in infos:
         if cand.author == m_author:
             own_prev_addr = ci.first if ci.marked else None
             break
+    others = m.marked  # msg starts with "name:" or "@name" or similar
+    a_base = _A_BASE[culture]
+    b_base = OFF_B + culture * 24
+    d_base = OFF_D + culture * 16 + m_q * 8
     seen_author = False
     seen: set[str] = set()
-    out: list[tuple[int, tuple[int, ...]]] = []
     any_mention = bool(mentions)
-    for pos, cand, ci in infos:
+    best_pos = -1
+    best_score = -1e300
+    for dist, (cand, ci) in zip(dists, scan, strict=True):
         author = cand.author
-        latest = author not in seen
-        if latest:
+        if author in seen:
+            latest = 0
+        else:
+            latest = 1
             seen.add(author)
-        same = author == m_author
-        if same:
+        if author == m_author:
+            same = 1
             seen_author = True
-        cq = cand.is_question
-        a = OFF_A + culture * N_A // 2 + dist_bucket(n - pos) * 8 + same * 4 + cq * 2 + latest
-        if ci.name == addressee or author in mentions:
-            how_m = 3
-        elif ci.name and ci.name in m.words:
-            how_m = 2
+        else:
+            same = 0
+        if (
+            dist > NEAR
+            and not same
+            and not cand.is_question
+            and ci.name not in m_words
+            and m_name not in ci.words
+            and m_content.isdisjoint(ci.content)
+            and not (mentions and author in mentions)
+        ):
+            continue  # far and unrelated: not a candidate
+        a = (a_base[dist] if dist <= CANDIDATES else _far(culture, dist)) + same * 4 + latest
+        if cand.is_question:
+            a += 2
+        name = ci.name
+        if name == addressee or (mentions and author in mentions):
+            how = 9
+        elif name and name in m_words:
+            how = 6
             any_mention = True
-        elif addressee is not None or (m.marked and not same and m.first not in known):
-            how_m = 1  # msg is addressed to someone else
+        elif addressee is not None or (others and not same):
+            how = 3  # msg is addressed to someone else
         else:
-            how_m = 0
-        if m_author in cand.mentions or (ci.marked and ci.first == m.name):
-            how_c = 2
-        elif m.name and m.name in ci.words:
-            how_c = 1
+            how = 0
+        if (ci.marked and ci.first == m_name) or (cand.mentions and m_author in cand.mentions):
+            how += 2
+        elif m_name and m_name in ci.words:
+            how += 1
+        b = b_base + how * 2 + latest
+        if m_content:
+            overlap = len(m_content & ci.content)
+            if overlap > 3:
+                overlap = 3
         else:
-            how_c = 0
-        b = OFF_B + culture * 24 + (how_m * 3 + how_c) * 2 + latest
-        overlap = len(m.content & ci.content)
-        c = OFF_C + time_bucket(m_ts - cand.ts) * N_OVERLAP + (overlap if overlap < 3 else 3)
-        d = (
-            OFF_D
-            + culture * 16
-            + m_q * 8
-            + ci.thanks * 4
-            + (own_prev_addr is not None and own_prev_addr == ci.name) * 2
-            + (same and latest)
-        )
-        out.append((pos, (a, b, c, d)))
+            overlap = 0
+        c = OFF_C + bisect_left(_TIME_BOUNDS, m_ts - cand.ts) * N_OVERLAP + overlap
+        d = d_base + same * latest
+        if ci.thanks:
+            d += 4
+        if own_prev_addr is not None and own_prev_addr == name:
+            d += 2
+        if w is None:
+            assert out is not None
+            out.append((n - dist, (a, b, c, d)))
+        else:
+            score = w[a] + w[b] + w[c] + w[d]
+            if score > best_score:
+                best_score = score
+                best_pos = n - dist
     addr_kind = 2 if addressee is not None or any_mention else (1 if m.marked else 0)
     gap = m_ts - history[-1].ts if n else 1e9
     e = OFF_E + culture * 12 + (m_q * 3 + addr_kind) * 2 + (n == 0)
     f = OFF_F + seen_author * N_TIME + time_bucket(gap)
     g = OFF_G + m.greet * 4 + m.thanks * 2 + (n == 0)
-    out.insert(0, (-1, (e, f, g, PAD)))
-    return out
+    if w is None:
+        assert out is not None
+        out.insert(0, (-1, (e, f, g, PAD)))
+        return -1
+    if w[e] + w[f] + w[g] >= best_score:
+        return -1
+    return best_pos
+
+
+#: per message id: (the message, its window newest first, itself included), for the next call
+_WINDOWS: dict[str, tuple[Utterance, list[tuple[Utterance, Info]]]] = {}
+
+
+def _window(history: Sequence[Utterance], n: int) -> list[tuple[Utterance, Info]]:
+    """The last ``CANDIDATES`` messages of ``history`` with their info, newest first.
+
+    When ``history`` is the window of the previous call plus that call's message (the usual
+    case: one channel's messages in order), the list is carried over instead of rebuilt.
+    """
+    if not n:
+        return []
+    last = history[-1]
+    carried = _WINDOWS.get(last.id)
+    if carried is not None and carried[0] is last:
+        window = carried[1]
+        if len(window) == (n if n < CANDIDATES else CANDIDATES) and (
+            len(window) < 2 or window[1][0] is history[-2]
+        ):
+            return window
+    stop = n - CANDIDATES if n > CANDIDATES else 0
+    return [(cand, info(cand)) for cand in reversed(history[stop:])]
+
+
+def clear_caches() -> None:
+    """Forget every cached message info and carried window (tests and benchmarks)."""
+    _CACHE.clear()
+    _NAMES.clear()
+    _WINDOWS.clear()
+
+
+def _far(culture: int, dist: int) -> int:
+    return OFF_A + culture * (N_A // 2) + dist_bucket(dist) * 8

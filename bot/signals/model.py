@@ -37,15 +37,8 @@ class LinkModel:
 
     def best(self, msg: Utterance, history: Sequence[Utterance]) -> int | None:
         """Position in ``history`` of the most likely parent, or ``None`` for unlinked."""
-        w = self.weights
-        best_pos = -1
-        best_score = -1e300
-        for pos, (a, b, c, d) in options(msg, history):
-            score = w[a] + w[b] + w[c] + w[d]
-            if score > best_score:
-                best_score = score
-                best_pos = pos
-        return None if best_pos < 0 else best_pos
+        pos = features.best(msg, history, self.weights)
+        return None if pos < 0 else pos
 
     def scores(self, msg: Utterance, history: Sequence[Utterance]) -> list[tuple[int, float]]:
         """Every option's ``(position or -1, score)``: for inspection and tests."""
