@@ -29,7 +29,7 @@ def duration(seconds: float | None) -> str:
     """``None`` -> "–"; 95 -> "1m 35s"; 7300 -> "2h 02m"."""
     if seconds is None:
         return "–"
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     if seconds < 60:
         return f"{seconds}s"
     if seconds < 3600:

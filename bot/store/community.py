@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import and_, delete, select
+from sqlalchemy import ColumnElement, Table, and_, delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.scope import Scope
@@ -15,7 +15,7 @@ from bot.store.dialect import upsert
 s, p = schema.settings, schema.privacy
 
 
-def _scoped(table: schema.Table, scope: Scope):  # type: ignore[no-untyped-def]
+def _scoped(table: Table, scope: Scope) -> ColumnElement[bool]:
     return and_(table.c.platform == scope.platform, table.c.community == scope.community)
 
 

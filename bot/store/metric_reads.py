@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, false, func, or_, select, true, union
+from sqlalchemy import ColumnElement, Table, and_, false, func, or_, select, true, union
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.scope import Scope
@@ -52,7 +52,7 @@ class MemberFact:
     seen_in_catchup: bool
 
 
-def _scoped(table: schema.Table, scope: Scope):  # type: ignore[no-untyped-def]
+def _scoped(table: Table, scope: Scope) -> ColumnElement[bool]:
     return and_(table.c.platform == scope.platform, table.c.community == scope.community)
 
 

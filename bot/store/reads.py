@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import and_, false, select, true
+from sqlalchemy import ColumnElement, Table, and_, false, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.scope import Scope
@@ -15,7 +15,7 @@ from bot.store.writes import chunks
 m, a = schema.messages, schema.answers
 
 
-def _scoped(table: schema.Table, scope: Scope):  # type: ignore[no-untyped-def]
+def _scoped(table: Table, scope: Scope) -> ColumnElement[bool]:
     return and_(table.c.platform == scope.platform, table.c.community == scope.community)
 
 
@@ -95,8 +95,10 @@ async def member_is_staff(conn: AsyncConnection, scope: Scope, user: str) -> boo
     return bool(value)
 
 
-async def channel_cursors(conn: AsyncConnection, scope: Scope) -> dict[str, tuple[float, str | None]]:
+async def channel_cursors(conn: AsyncConnection, scope: Scope
+                          ) -> dict[str, tuple[float, str | None]]:
     """Per channel (or ``channel/thread``), the newest message seen: catch-up resumes there."""
     t = schema.channel_cursors
-    rows = await conn.execute(select(t.c.channel, t.c.last_ts, t.c.last_id).where(_scoped(t, scope)))
+    rows = await conn.execute(
+        select(t.c.channel, t.c.last_ts, t.c.last_id).where(_scoped(t, scope)))
     return {channel: (ts, last_id) for channel, ts, last_id in rows}

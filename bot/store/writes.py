@@ -62,7 +62,8 @@ async def write_batch(conn: AsyncConnection, batch: FactBatch) -> None:
         await conn.execute(insert_ignore(m, dialect), [{**scope, **row} for row in batch.messages])
     for message_id, values in batch.message_updates.items():
         await conn.execute(
-            update(m).where(_in_scope(m, platform, community), m.c.id == message_id).values(**values)
+            update(m).where(_in_scope(m, platform, community), m.c.id == message_id)
+            .values(**values)
         )
     if batch.members:
         await _write_members(conn, batch, scope)
@@ -100,7 +101,8 @@ async def write_batch(conn: AsyncConnection, batch: FactBatch) -> None:
         batch.touched_questions.update(row["question_id"] for row in batch.acks)
     for sources in chunks(batch.removed_acks):
         found = await conn.execute(
-            select(k.c.question_id).where(_in_scope(k, platform, community), k.c.source.in_(sources))
+            select(k.c.question_id)
+            .where(_in_scope(k, platform, community), k.c.source.in_(sources))
         )
         batch.touched_questions.update(found.scalars())
         await conn.execute(delete(k).where(_in_scope(k, platform, community),

@@ -1,0 +1,95 @@
+"""The command line as a user runs it: replay with bad lines, reports as JSON, config errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from bot.__main__ import app
+from tests.chat import Chat
+
+runner = CliRunner()
+
+
+def write_events(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def conversation() -> list[str]:
+    chat = Chat()
+    q = chat.msg("ann", "How do I reset my password?", author_name="Ann")
+    chat.msg("bob", "Settings, then reset", reply_to=q, author_name="Bob")
+    chat.msg("sam", "Is the API down?", author_name="Sam")
+    return [json.dumps(e.to_json()) for e in chat.take()]
+
+
+def test_replay_reports_bad_lines_and_ingests_the_good_ones(tmp_path: Path) -> None:
+    lines = conversation()
+    lines.insert(1, "{not json")
+    lines.insert(3, json.dumps({"type": "message", "community": "c1", "ts": "soon"}))
+    events = write_events(tmp_path / "events.jsonl", lines)
+    db = str(tmp_path / "db.sqlite")
+    result = runner.invoke(app, ["replay", str(events), "--db", db, "--json"])
+    assert result.exit_code == 1
+    summary = json.loads(result.stdout.splitlines()[0])
+    assert summary["messages"] == 3
+    assert [b["line"] for b in summary["bad_lines"]] == [2, 4]
+    assert "not valid JSON" in summary["bad_lines"][0]["reason"]
+    assert "'ts'" in summary["bad_lines"][1]["reason"]
+    assert "line 2:" in result.stderr
+
+    again = runner.invoke(app, ["replay", str(events), "--db", db, "--json"])
+    assert json.loads(again.stdout.splitlines()[0])["duplicates"] == 3
+
+
+def test_report_json_shapes(tmp_path: Path) -> None:
+    events = write_events(tmp_path / "events.jsonl", conversation())
+    db = str(tmp_path / "db.sqlite")
+    assert runner.invoke(app, ["replay", str(events), "--db", db]).exit_code == 0
+    period = ["--since", "2026-11-01", "--until", "2026-11-08", "--db", db, "--json"]
+    health = json.loads(runner.invoke(app, ["report", "health", *period]).stdout)
+    assert health["questions"] == 2 and health["answered"] == 1
+    assert health["peer_answer_rate"] == 0.5
+    assert set(health) >= {"median_first_response_peer_s", "bus_factor", "newcomers_answered"}
+    helpers = json.loads(runner.invoke(app, ["report", "helpers", *period]).stdout)
+    assert helpers[0]["user"] == "bob" and helpers[0]["name"] == "Bob"
+    assert list(helpers[0])[:4] == ["user", "name", "score", "is_staff"]
+    assert {"answers", "people_helped", "thanked", "newcomers_helped",
+            "active_weeks"} <= set(helpers[0])
+    unanswered = json.loads(runner.invoke(app, ["report", "unanswered", *period]).stdout)
+    assert [q["author"] for q in unanswered] == ["sam"]
+    assert set(unanswered[0]) == {"id", "channel", "author", "ts", "age_s", "excerpt"}
+
+
+def test_report_needs_community_when_several(tmp_path: Path) -> None:
+    other = Chat(community="c2")
+    other.msg("zed", "hello")
+    lines = conversation() + [json.dumps(e.to_json()) for e in other.take()]
+    events = write_events(tmp_path / "events.jsonl", lines)
+    db = str(tmp_path / "db.sqlite")
+    runner.invoke(app, ["replay", str(events), "--db", db])
+    result = runner.invoke(app, ["report", "health", "--db", db])
+    assert result.exit_code == 2
+    assert "--community" in result.stderr
+    ok = runner.invoke(app, ["report", "health", "--db", db, "--community", "c2", "--json"])
+    assert ok.exit_code == 0, ok.stderr
+
+
+def test_bad_dates_and_unknown_reports_get_clear_errors(tmp_path: Path) -> None:
+    db = str(tmp_path / "db.sqlite")
+    result = runner.invoke(app, ["report", "weather", "--db", db])
+    assert result.exit_code == 2 and "unknown report" in result.stderr
+    result = runner.invoke(app, ["report", "health", "--db", db, "--since", "last tuesday"])
+    assert result.exit_code == 2 and "ISO 8601" in result.stderr
+
+
+def test_broken_config_names_the_key(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[community]\nanswer_window_hours = "soon"\n[slack]\nmode = "carrier"\n')
+    result = runner.invoke(app, ["report", "health", "--config", str(config)])
+    assert result.exit_code == 2
+    assert "community.answer_window_hours" in result.stderr
+    assert "slack.mode" in result.stderr
