@@ -211,9 +211,10 @@ class Engine:
         await self._queue.put((event, catchup))
 
     async def flush(self) -> None:
-        """Write everything submitted so far."""
+        """Write everything submitted so far (including a batch the writer holds)."""
         while not self._queue.empty():
             await self._drain_once(block=False)
+        await self._queue.join()
 
     async def stop(self) -> None:
         """Write what is queued, then stop the background writer (a clean shutdown)."""
@@ -236,24 +237,35 @@ class Engine:
     async def _drain_once(self, *, block: bool) -> None:
         pending: list[tuple[Event, bool]] = []
         if block:
-            pending.append(await self._queue.get())
-            deadline = asyncio.get_running_loop().time() + self.flush_interval
-            while len(pending) < self.batch_size:
-                timeout = deadline - asyncio.get_running_loop().time()
-                if timeout <= 0:
-                    break
-                try:
-                    pending.append(await asyncio.wait_for(self._queue.get(), timeout))
-                except TimeoutError:
-                    break
+            try:
+                pending.append(await self._queue.get())
+                deadline = asyncio.get_running_loop().time() + self.flush_interval
+                while len(pending) < self.batch_size:
+                    timeout = deadline - asyncio.get_running_loop().time()
+                    if timeout <= 0:
+                        break
+                    try:
+                        pending.append(await asyncio.wait_for(self._queue.get(), timeout))
+                    except TimeoutError:
+                        break
+            except asyncio.CancelledError:  # stopping: give the batch back, in order
+                rest = [self._queue.get_nowait() for _ in range(self._queue.qsize())]
+                for item in pending + rest:
+                    self._queue.put_nowait(item)
+                    self._queue.task_done()
+                raise
         while len(pending) < self.batch_size and not self._queue.empty():
             pending.append(self._queue.get_nowait())
         live = [e for e, c in pending if not c]
         catchup = [e for e, c in pending if c]
-        if catchup:
-            await self.ingest(catchup, catchup=True)
-        if live:
-            await self.ingest(live)
+        try:
+            if catchup:
+                await self.ingest(catchup, catchup=True)
+            if live:
+                await self.ingest(live)
+        finally:
+            for _ in pending:
+                self._queue.task_done()
 
     # -- batches ---------------------------------------------------------------------
     async def apply(self, event: Event) -> CorrectionResult | None:
