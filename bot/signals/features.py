@@ -212,6 +212,8 @@ def _scan(
             culture = 1
             break
     addressee = m.first if m.first in known else None
+    if addressee is not None or mentions:
+        culture = 1  # this message itself addresses someone
     dists: Sequence[int] = range(1, len(infos) + 1)
     scan = infos
     if addressee is None and m.marked and n > CANDIDATES and m.first not in _STOPWORDS:

@@ -1,7 +1,8 @@
 """Question detection: is this message asking something?
 
-A first, rule-based detector: a question mark, interrogative wording at the start of a
-sentence, or help phrasing ("anyone know", "how do I"). Help and forum channels, and the
+Rule-based: a question mark, interrogative wording at the start of a sentence (stronger
+when it opens the message: "where to find ...", "can you post ..."), or help phrasing
+("anyone know", "how do I"). Help and forum channels, and the
 first message of a thread, lower the bar.
 """
 
@@ -18,6 +19,15 @@ _HELP_PHRASE = re.compile(
     r"\b(?:any(?:one|body) (?:know|have|tried|got|here)|help(?: me)? with|i need help|"
     r"how (?:do|can|to) (?:i|you|we)|is it possible|i(?:'m| am) (?:stuck|trying to)|"
     r"doesn'?t work|not working|wondering)\b",
+    re.IGNORECASE,
+)
+# A message that opens with a question word or an inverted "can you / is there" asks something
+# even without a question mark ("where to find the device manager", "can you post the log").
+_STRONG_START = re.compile(
+    r"(?:^|[,;]\s*)(?:(?:ok|okay|so|hey|hi|and|but|well|also|btw|um+|hmm+)\W+)?"
+    r"(?:(?:who|what|when|where|why|how|which)\b(?!\s+(?:ever|about it)\b)|"
+    r"(?:can|could|would|will|do|does|did|is|are|should|has|have)\s+"
+    r"(?:you|u|i|we|someone|anyone|anybody|somebody|one|it|there|this|that|he|she|they)\b)",
     re.IGNORECASE,
 )
 _URL = re.compile(r"https?://\S+")
@@ -37,6 +47,8 @@ def question_score(text: str, *, channel_kind: str = "chat", thread_start: bool 
         score += 0.3
     if _HELP_PHRASE.search(clean):
         score += 0.3
+    if _STRONG_START.search(clean):
+        score += 0.25
     if channel_kind in ("help", "forum") or thread_start:
         score += 0.15
     return min(score, 1.0)

@@ -1,0 +1,97 @@
+"""The reply linker on hand-made conversations: explicit replies, addressing, implicit links."""
+
+from __future__ import annotations
+
+from bot.signals import features
+from bot.signals.links import Linker, default_linker
+from bot.signals.questions import is_question
+from bot.signals.utterance import Utterance
+
+
+def _u(i: int, author: str, text: str, ts: float, **kw: object) -> Utterance:
+    u = Utterance(f"m{i}", author, text, ts, author_name=author, **kw)  # type: ignore[arg-type]
+    u.is_question = is_question(text)
+    return u
+
+
+def _link(linker: Linker, chat: list[Utterance]) -> str | None:
+    return linker.link(chat[-1], chat[:-1])
+
+
+def test_explicit_reply_always_wins() -> None:
+    chat = [
+        _u(1, "alice", "how do i mount a usb stick?", 0),
+        _u(2, "bob", "anyone using wayland?", 10),
+        _u(3, "carol", "alice: use the file manager", 20, reply_to="m2"),
+    ]
+    assert _link(default_linker(), chat) == "m2"
+
+
+def test_addressing_by_name_beats_recency() -> None:
+    chat = [
+        _u(1, "alice", "how do i mount a usb stick?", 0),
+        _u(2, "bob", "does anyone know a good irc client?", 10),
+        _u(3, "dave", "hello everyone", 15),
+        _u(4, "carol", "alice: open the file manager and click the drive", 20),
+    ]
+    assert _link(default_linker(), chat) == "m1"
+
+
+def test_platform_mention_addresses_an_author() -> None:
+    chat = [
+        _u(1, "u1", "how do i mount a usb stick?", 0),
+        _u(2, "u2", "does anyone know a good irc client?", 10),
+        _u(3, "u3", "open the file manager and click the drive", 20, mentions=("u1",)),
+    ]
+    assert _link(default_linker(), chat) == "m1"
+
+
+def test_implicit_answer_to_the_recent_question() -> None:
+    chat = [
+        _u(1, "alice", "how do i list open ports on ubuntu?", 0),
+        _u(2, "bob", "use ss -tulpn to list open ports", 30),
+    ]
+    assert _link(default_linker(), chat) == "m1"
+
+
+def test_first_message_and_greeting_are_unlinked() -> None:
+    linker = default_linker()
+    first = _u(1, "alice", "hi all, how do i mount a usb stick?", 0)
+    assert linker.link(first, []) is None
+    chat = [
+        _u(1, "alice", "the upgrade finished fine", 0),
+        _u(2, "bob", "hi everyone, does anyone know why my wifi drops?", 4000),
+    ]
+    assert _link(linker, chat) is None
+
+
+def test_link_returns_an_id_from_history_or_none() -> None:
+    linker = default_linker()
+    chat = [_u(i, f"user{i % 4}", f"message number {i} about grub", i * 5) for i in range(80)]
+    for i in range(1, len(chat)):
+        history = chat[max(0, i - linker.max_history) : i]
+        parent = linker.link(chat[i], history)
+        assert parent is None or parent in {u.id for u in history}
+
+
+def test_carried_window_matches_a_fresh_computation() -> None:
+    """The window carried between calls gives the same options as one built from scratch."""
+    chat = [
+        _u(i, f"user{i % 3}", f"user{(i + 1) % 3}: step {i} of the grub fix?", i * 20)
+        for i in range(30)
+    ]
+    carried = []
+    for i in range(1, len(chat)):
+        carried.append(features.options(chat[i], chat[:i]))
+    features.clear_caches()
+    fresh = []
+    for i in range(1, len(chat)):
+        features.clear_caches()
+        fresh.append(features.options(chat[i], chat[:i]))
+    assert carried == fresh
+
+
+def test_edited_text_is_not_served_from_the_cache() -> None:
+    a = Utterance("same-id", "alice", "first text", 0.0)
+    b = Utterance("same-id", "alice", "other words entirely", 0.0)
+    assert features.info(a).words != features.info(b).words
