@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.features import Cog, Command, CommandContext, Field, Reply
+from bot.features import Cog, Command, CommandContext, Field, Job, Reply
+from bot.runtime import Runtime
+
+PURGE_EVERY_S = 3600
 
 
 class AdminCog(Cog):
@@ -14,6 +17,9 @@ class AdminCog(Cog):
                     self.status),
             Command("help", "What every /circle command does.", self.help),
         ]
+
+    def jobs(self) -> list[Job]:
+        return [Job("purge-expired-text", purge_expired_text, every_s=PURGE_EVERY_S)]
 
     async def status(self, ctx: CommandContext) -> Reply:
         """The bot's view of this community."""
@@ -48,3 +54,8 @@ class AdminCog(Cog):
         return Reply(title="Innercircle commands",
                      text="Add `public` (Slack) or `public: true` (Discord) to show an answer "
                           "to everyone.", lines=lines)
+
+
+async def purge_expired_text(runtime: Runtime) -> None:
+    """Question excerpts are deleted once their retention ends (DESIGN.md's privacy rules)."""
+    await runtime.store.purge_expired_excerpts(runtime.now())

@@ -11,7 +11,7 @@ from bot.store.facts import AnswerInfo, FactBatch, MessageInfo
 from bot.store.metric_reads import AnswerFact, MemberFact, QuestionFact
 from bot.store.privacy_ops import PrivacyQueries
 from bot.store.weekly import WeeklyQueries
-from bot.store.writes import write_batch
+from bot.store.writes import purge_expired_excerpts, write_batch
 
 __all__ = ["AnswerFact", "MemberFact", "QuestionFact", "Store"]
 
@@ -29,6 +29,11 @@ class Store(WeeklyQueries, PrivacyQueries, Database):
     async def write(self, batch: FactBatch) -> None:
         async with self.engine.begin() as conn:
             await write_batch(conn, batch)
+
+    async def purge_expired_excerpts(self, now: float) -> int:
+        """Delete question excerpts past their retention (every community)."""
+        async with self.engine.begin() as conn:
+            return await purge_expired_excerpts(conn, now)
 
     async def message_infos(self, scope: Scope, ids: list[str]) -> dict[str, MessageInfo]:
         async with self.engine.connect() as conn:

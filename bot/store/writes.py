@@ -233,3 +233,10 @@ def _unique(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for row in rows:
         seen[(row["q"], row["h"])] = row
     return list(seen.values())
+
+
+async def purge_expired_excerpts(conn: AsyncConnection, now: float) -> int:
+    """Delete question excerpts whose retention has ended; how many went."""
+    t = schema.excerpts
+    result = await conn.execute(delete(t).where(t.c.expires_at <= now))
+    return int(result.rowcount or 0)
