@@ -271,3 +271,23 @@ async def test_text_is_kept_only_for_questions_and_only_while_retained(store: St
         for table in metadata.sorted_tables:  # no other table holds message text
             for row in (await conn.execute(select(table))).all():
                 assert not any(isinstance(v, str) and "chatter" in v for v in row)
+
+
+async def test_expired_excerpts_are_deleted(store: Store) -> None:
+    chat = Chat()
+    chat.msg("ann", "How do I reset my password?")
+    await Engine(store).ingest(chat.take())
+    assert await store.purge_expired_excerpts(START.timestamp() + 3600) == 0
+    assert await store.purge_expired_excerpts(START.timestamp() + 217 * 3600) == 1
+
+
+async def test_a_clean_shutdown_writes_everything_submitted(store: Store) -> None:
+    chat = Chat()
+    for i in range(7):
+        chat.msg(f"u{i}", f"message {i}")
+    engine = Engine(store, batch_size=3, flush_interval=30)
+    await engine.start()
+    for event in chat.take():
+        await engine.submit(event)
+    await engine.stop()
+    assert (await health(store)).active_members == 7
