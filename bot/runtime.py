@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.config import CommunitySettings, Settings
@@ -110,12 +110,9 @@ class Runtime:
             return error_reply(f"`/circle {name}` is for staff only.")
         try:
             values = convert_options(command, args)
-            return await command.handler(ctx, **values)
         except UsageError as error:
             return error_reply(str(error))
-        except Exception:
-            log.exception("/circle %s failed in %s", name, scope)
-            return error_reply("Something went wrong on our side; it has been logged.")
+        return await _guarded(command.handler(ctx, **values), f"/circle {name}", scope)
 
     async def run_message_action(self, platform: Platform, scope: Scope, invoker: Invoker,
                                  callback_id: str, message_id: str,
@@ -127,13 +124,7 @@ class Runtime:
         ctx = await self._context(platform, scope, invoker, channel)
         if action.staff_only and not ctx.invoker.is_staff:
             return error_reply(f"“{action.name}” is for staff only.")
-        try:
-            return await action.handler(ctx, message_id)
-        except UsageError as error:
-            return error_reply(str(error))
-        except Exception:
-            log.exception("action %s failed in %s", callback_id, scope)
-            return error_reply("Something went wrong on our side; it has been logged.")
+        return await _guarded(action.handler(ctx, message_id), f"action {callback_id}", scope)
 
     async def press_button(self, platform: Platform, scope: Scope, invoker: Invoker,
                            action: str) -> Reply:
@@ -143,13 +134,18 @@ class Runtime:
         if handler is None:
             return error_reply("This button is no longer in use.")
         ctx = await self._context(platform, scope, invoker, None)
-        try:
-            return await handler(ctx, payload)
-        except UsageError as error:
-            return error_reply(str(error))
-        except Exception:
-            log.exception("button %s failed in %s", action, scope)
-            return error_reply("Something went wrong on our side; it has been logged.")
+        return await _guarded(handler(ctx, payload), f"button {action}", scope)
+
+
+async def _guarded(work: Awaitable[Reply], what: str, scope: Scope) -> Reply:
+    """A handler's reply; a refusal becomes its message, a bug a logged apology."""
+    try:
+        return await work
+    except UsageError as error:
+        return error_reply(str(error))
+    except Exception:
+        log.exception("%s failed in %s", what, scope)
+        return error_reply("Something went wrong on our side; it has been logged.")
 
 
 def convert_options(command: Command, args: dict[str, Any]) -> dict[str, Any]:

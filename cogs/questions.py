@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from bot import reports
-from bot.events import MarkAnswer, NotQuestion, UnmarkAnswer
+from bot.events import Event, MarkAnswer, NotQuestion, UnmarkAnswer
 from bot.features import Cog, Command, CommandContext, MessageAction, Reply, UsageError
 from bot.period import period_from
 from bot.render.figures import duration
@@ -45,35 +46,31 @@ class QuestionsCog(Cog):
                      public=bool(public), footer=span.label(),
                      tone="warn" if open_questions else "good")
 
-    def _when(self, ctx: CommandContext) -> datetime:
-        return datetime.fromtimestamp(ctx.runtime.now(), UTC)
+    async def _correct(self, ctx: CommandContext, event: Event, refused: str, title: str,
+                       done: str) -> Reply:
+        result = await ctx.runtime.engine.apply(event)
+        if result is None or not result.ok:
+            raise UsageError(f"{refused}: {result.reason if result else 'unknown error'}.")
+        return Reply(title=title, text=done, tone="good")
+
+    def _common(self, ctx: CommandContext) -> dict[str, Any]:
+        return {"community": ctx.scope.community, "platform": ctx.scope.platform,
+                "ts": datetime.fromtimestamp(ctx.runtime.now(), UTC), "user": ctx.invoker.user}
 
     async def mark_answer(self, ctx: CommandContext, message_id: str) -> Reply:
         """The asker or staff marks a message as the answer to the question it replies to."""
-        result = await ctx.runtime.engine.apply(MarkAnswer(
-            community=ctx.scope.community, platform=ctx.scope.platform, ts=self._when(ctx),
-            user=ctx.invoker.user, answer=message_id))
-        if result is None or not result.ok:
-            raise UsageError(f"Not marked: {result.reason if result else 'unknown error'}.")
-        return Reply(title="Marked as the answer", text="Thanks! The helper gets the credit.",
-                     tone="good")
+        return await self._correct(ctx, MarkAnswer(**self._common(ctx), answer=message_id),
+                                   "Not marked", "Marked as the answer",
+                                   "Thanks! The helper gets the credit.")
 
     async def not_answer(self, ctx: CommandContext, message_id: str) -> Reply:
         """Staff: this message is not an answer (undoes a mark or a detected answer)."""
-        result = await ctx.runtime.engine.apply(UnmarkAnswer(
-            community=ctx.scope.community, platform=ctx.scope.platform, ts=self._when(ctx),
-            user=ctx.invoker.user, answer=message_id))
-        if result is None or not result.ok:
-            raise UsageError(f"Nothing changed: {result.reason if result else 'unknown'}.")
-        return Reply(title="Not an answer", text="It no longer counts as an answer.",
-                     tone="good")
+        return await self._correct(ctx, UnmarkAnswer(**self._common(ctx), answer=message_id),
+                                   "Nothing changed", "Not an answer",
+                                   "It no longer counts as an answer.")
 
     async def not_question(self, ctx: CommandContext, message_id: str) -> Reply:
         """Staff: this message is not a question."""
-        result = await ctx.runtime.engine.apply(NotQuestion(
-            community=ctx.scope.community, platform=ctx.scope.platform, ts=self._when(ctx),
-            user=ctx.invoker.user, message=message_id))
-        if result is None or not result.ok:
-            raise UsageError(f"Nothing changed: {result.reason if result else 'unknown'}.")
-        return Reply(title="Not a question", text="It no longer counts as a question.",
-                     tone="good")
+        return await self._correct(ctx, NotQuestion(**self._common(ctx), message=message_id),
+                                   "Nothing changed", "Not a question",
+                                   "It no longer counts as a question.")
