@@ -25,7 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.command_text import parse_command_text
 from bot.config import ConfigError, SlackSettings
-from bot.events import Event
+from bot.events import Event, MemberJoin, MemberLeave
 from bot.features import Invoker, Reply, UsageError, error_reply
 from bot.platforms.slack_catchup import (
     AUTH_ERRORS,
@@ -96,6 +96,10 @@ class SlackAdapter:
         self.problems: dict[str, str] = {}  # what went wrong lately, by where
         self._received_changed = asyncio.Condition()
         self._held: list[Event] | None = []  # live events held while catching up
+        # Bolt handles each event in a task of its own and a users.info look-up may take a
+        # while: a slot taken on arrival keeps the engine's order the order Slack sent.
+        self._slots: asyncio.Queue[asyncio.Future[Event | None]] = asyncio.Queue()
+        self._forwarder: asyncio.Task[None] | None = None
         self._users: dict[str, tuple[float, Author]] = {}
         self._stopped = asyncio.Event()
         self._socket: Any = None
@@ -129,6 +133,7 @@ class SlackAdapter:
         self.team_id = str(auth["team_id"])
         self.bot_user = auth.get("user_id")
         self.runtime.add_platform(self)
+        self._forwarder = asyncio.create_task(self._forward(), name="slack-events")
         if self.settings.mode == "socket":
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
@@ -151,7 +156,7 @@ class SlackAdapter:
         await self._stopped.wait()
 
     async def stop(self) -> None:
-        """Disconnect; what was received is already with the engine."""
+        """Disconnect, then hand what was received to the engine."""
         self._stopped.set()
         for task in list(self._tasks):
             task.cancel()
@@ -164,6 +169,15 @@ class SlackAdapter:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        if self._forwarder is not None:
+            try:
+                await asyncio.wait_for(self._slots.join(), 10)
+            except TimeoutError:
+                log.warning("Slack: %d events still being read at shutdown were dropped",
+                            self._slots.qsize())
+            self._forwarder.cancel()
+            self._forwarder = None
+        await self._release_held()
 
     # -- catch-up --------------------------------------------------------------------
     async def catch_up(self, channels: list[str] | None = None) -> CatchupReport:
@@ -229,6 +243,25 @@ class SlackAdapter:
         return team_of(body) or self.team_id or ""
 
     # -- events ----------------------------------------------------------------------
+    def _slot(self) -> asyncio.Future[Event | None]:
+        """Reserve the next place in the engine's order (call before any ``await``)."""
+        slot: asyncio.Future[Event | None] = asyncio.get_running_loop().create_future()
+        self._slots.put_nowait(slot)
+        return slot
+
+    async def _forward(self) -> None:
+        """Hand events to the engine in the order they arrived."""
+        while True:
+            slot = await self._slots.get()
+            try:
+                event = await slot
+                if event is not None:
+                    await self._submit(event)
+            except Exception:
+                log.exception("a Slack event could not be read")
+            finally:
+                self._slots.task_done()
+
     async def _submit(self, event: Event) -> None:
         if self._held is not None:
             self._held.append(event)
@@ -245,25 +278,32 @@ class SlackAdapter:
                 self._received_changed.wait_for(lambda: self.received >= count), timeout)
 
     async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
-        team = self._team(body)
-        author = None
-        if is_talk(event) and not is_bot_message(event, self.bot_user):
-            author = await self.author(str(event["user"]))
-        converted = message_event(team, event, author, self.bot_user)
-        if converted is not None:
-            await self._submit(converted)
+        slot = self._slot()
+        converted = None
+        try:
+            author = None
+            if is_talk(event) and not is_bot_message(event, self.bot_user):
+                author = await self.author(str(event["user"]))
+            converted = message_event(self._team(body), event, author, self.bot_user)
+        finally:
+            slot.set_result(converted)
 
     async def _on_reaction_added(self, body: dict[str, Any], event: dict[str, Any]) -> None:
-        converted = reaction_event(self._team(body), event, removed=False)
-        if converted is not None:
-            await self._submit(converted)
+        self._slot().set_result(reaction_event(self._team(body), event, removed=False))
 
     async def _on_reaction_removed(self, body: dict[str, Any], event: dict[str, Any]) -> None:
-        converted = reaction_event(self._team(body), event, removed=True)
-        if converted is not None:
-            await self._submit(converted)
+        self._slot().set_result(reaction_event(self._team(body), event, removed=True))
 
     async def _on_member(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        slot = self._slot()
+        converted = None
+        try:
+            converted = await self._member(body, event)
+        finally:
+            slot.set_result(converted)
+
+    async def _member(self, body: dict[str, Any], event: dict[str, Any]
+                      ) -> MemberJoin | MemberLeave | None:
         user = event.get("user")
         user_id = user.get("id") if isinstance(user, dict) else user
         if event.get("type") == "user_change":
@@ -271,13 +311,11 @@ class SlackAdapter:
         if user_id and user_id == self.bot_user:
             if event.get("type") == "member_joined_channel" and event.get("channel"):
                 self._spawn(self.catch_up([str(event["channel"])]))  # read the new channel
-            return
+            return None
         name = None
         if isinstance(user_id, str) and not isinstance(user, dict):
             name = (await self.author(user_id)).name
-        converted = member_event(self._team(body), event, name)
-        if converted is not None:
-            await self._submit(converted)
+        return member_event(self._team(body), event, name)
 
     async def _on_revoked(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         reason = ("the app was uninstalled from the workspace"
