@@ -596,7 +596,7 @@ class Engine:
         actor = state.identity(actor_id, ts)
         if actor is None:
             return CorrectionResult(False, "this member asked to be forgotten")
-        staff = await self._staff(state, actor)
+        staff = getattr(event, "by_staff", False) or await self._staff(state, actor)
         if isinstance(event, MarkAnswer):
             return await self._mark(state, event, actor, staff, batch)
         if isinstance(event, UnmarkAnswer):

@@ -132,6 +132,7 @@ class MarkAnswer(Event):
     user: str
     answer: str
     question: str | None = None
+    by_staff: bool = False  # the platform verified ``user`` is staff
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -141,6 +142,7 @@ class UnmarkAnswer(Event):
     type: ClassVar[str] = "unmark_answer"
     user: str
     answer: str
+    by_staff: bool = False  # the platform verified ``user`` is staff
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -150,6 +152,7 @@ class NotQuestion(Event):
     type: ClassVar[str] = "not_question"
     user: str
     message: str
+    by_staff: bool = False  # the platform verified ``user`` is staff
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -247,7 +250,7 @@ def parse_event(obj: Any) -> Event:
         required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
         if f.name in ("mentions", "author_roles"):
             fields[f.name] = _string_list(obj, f.name)
-        elif f.name in ("author_is_staff", "author_is_bot"):
+        elif f.name in ("author_is_staff", "author_is_bot", "by_staff"):
             fields[f.name] = _bool(obj, f.name)
         elif f.name == "text":
             fields[f.name] = _text_field(obj, f.name, required=True, allow_empty=True)

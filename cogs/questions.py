@@ -55,7 +55,8 @@ class QuestionsCog(Cog):
 
     def _common(self, ctx: CommandContext) -> dict[str, Any]:
         return {"community": ctx.scope.community, "platform": ctx.scope.platform,
-                "ts": datetime.fromtimestamp(ctx.runtime.now(), UTC), "user": ctx.invoker.user}
+                "ts": datetime.fromtimestamp(ctx.runtime.now(), UTC), "user": ctx.invoker.user,
+                "by_staff": ctx.invoker.is_staff}
 
     async def mark_answer(self, ctx: CommandContext, message_id: str) -> Reply:
         """The asker or staff marks a message as the answer to the question it replies to."""
