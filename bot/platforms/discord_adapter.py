@@ -196,13 +196,13 @@ class DiscordAdapter:
     async def _stop_worker(self) -> None:
         for task in list(self._tasks):
             task.cancel()
-        if self._worker is not None:
+        worker, self._worker = self._worker, None
+        if worker is not None:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._inbox.join(), timeout=5)
-            self._worker.cancel()
+            worker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._worker
-            self._worker = None
+                await worker
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.runtime.now(), UTC)
@@ -232,11 +232,14 @@ class DiscordAdapter:
                     self.processed += 1
                     self._progress.notify_all()
 
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 10) -> None:
+        """Wait until ``predicate()`` holds, checked after each handled event or catch-up."""
+        async with self._progress:
+            await asyncio.wait_for(self._progress.wait_for(predicate), timeout)
+
     async def wait_processed(self, count: int, timeout: float = 10) -> None:
         """Wait until ``count`` events (and catch-ups) have been handled since start."""
-        async with self._progress:
-            await asyncio.wait_for(self._progress.wait_for(lambda: self.processed >= count),
-                                   timeout)
+        await self.wait_until(lambda: self.processed >= count, timeout)
 
     async def submit(self, event: Event | None) -> None:
         if event is not None:
@@ -325,6 +328,12 @@ class DiscordAdapter:
         cursors = await self.runtime.store.channel_cursors(scope)
         since = self.now() - timedelta(days=self.settings.catchup_days)
         me = guild.me
+        if not guild.chunked:  # members with their roles: history messages carry none
+            try:
+                await asyncio.wait_for(guild.chunk(), timeout=60)
+            except (TimeoutError, discord.HTTPException, discord.ClientException) as error:
+                log.warning("catch-up in %s: member list not loaded (%s); staff roles of "
+                            "past messages may be missed", guild.name, error or "timeout")
         channels = [c for c in guild.channels
                     if isinstance(c, discord.TextChannel | discord.ForumChannel)
                     and watches(settings, c.id)]
@@ -385,8 +394,8 @@ class DiscordAdapter:
         """Ingest one channel's or thread's history after ``cursor`` (else after ``since``)."""
         after = snowflake_after(cursor, since)
         last = channel.last_message_id
-        if cursor is not None and last is not None and last <= after.id:
-            return 0  # nothing new since the last message seen
+        if last is not None and last <= after.id:
+            return 0  # nothing new since the last message seen (or since ``since``)
         events: list[Event] = []
         count = 0
         try:
