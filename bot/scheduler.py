@@ -1,35 +1,64 @@
-"""APScheduler wiring: the cogs' interval jobs. (Weekly posts: ``cogs.weekly``.)"""
+"""APScheduler wiring: the cogs' interval jobs and one weekly CronTrigger per community.
+
+- Interval jobs run once right after start-up (their catch-up), then every ``every_s``.
+- Weekly jobs (``schedule_weekly``) fire at the community's local weekday and hour; their
+  handler decides, with a claim row in our own database, whether this process posts
+  (see ``bot.weekly.run``). APScheduler keeps no state we rely on: its jobs live in memory,
+  a misfire is run late (``misfire_grace_time=None``, coalesced) and the handler applies
+  the community's own ``post_grace_hours``.
+"""
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+import os
+import secrets
+import socket
+from collections.abc import Awaitable, Callable, Hashable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.features import Job
+from bot.scope import Scope
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
+WeeklyHandler = Callable[["Runtime", Scope], Awaitable[Any]]
+
+
+def process_id() -> str:
+    """Names this bot process in claim rows (host, pid and a random part)."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def weekly_job_id(scope: Scope) -> str:
+    return f"weekly:{scope.platform}:{scope.community}"
+
 
 class JobScheduler:
     """One AsyncIOScheduler per process, started inside the running loop."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, instance: str | None = None) -> None:
         self.runtime = runtime
         self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self.instance = instance or process_id()
+        self._weekly: dict[Scope, Hashable] = {}
 
     def start(self, jobs: list[Job]) -> None:
+        now = datetime.now(UTC)
         for job in jobs:
             if job.every_s is None:
                 continue
             self.scheduler.add_job(self._run, IntervalTrigger(seconds=job.every_s),
                                    args=[job], id=job.name, coalesce=True, max_instances=1,
-                                   misfire_grace_time=None)
+                                   misfire_grace_time=None, next_run_time=now)
         self.scheduler.start()
 
     async def _run(self, job: Job) -> None:
@@ -37,6 +66,43 @@ class JobScheduler:
             await job.handler(self.runtime)
         except Exception:
             log.exception("job %s failed", job.name)
+
+    # -- weekly jobs -------------------------------------------------------------------
+    def schedule_weekly(self, scope: Scope, trigger: BaseTrigger, key: Hashable,
+                        handler: WeeklyHandler) -> bool:
+        """(Re)schedule ``scope``'s weekly job; ``key`` says what the trigger depends on.
+        True when the job was added or changed."""
+        job_id = weekly_job_id(scope)
+        if self._weekly.get(scope) == key and self.scheduler.get_job(job_id) is not None:
+            return False
+        self.scheduler.add_job(self._run_weekly, trigger, args=[handler, scope], id=job_id,
+                               replace_existing=True, coalesce=True, max_instances=1,
+                               misfire_grace_time=None)
+        self._weekly[scope] = key
+        log.info("weekly job for %s: next at %s", scope, self.next_weekly_run(scope))
+        return True
+
+    def unschedule_weekly(self, scope: Scope) -> None:
+        self._weekly.pop(scope, None)
+        if self.scheduler.get_job(weekly_job_id(scope)) is not None:
+            self.scheduler.remove_job(weekly_job_id(scope))
+
+    def weekly_scopes(self) -> set[Scope]:
+        return set(self._weekly)
+
+    def next_weekly_run(self, scope: Scope) -> datetime | None:
+        job = self.scheduler.get_job(weekly_job_id(scope))
+        return None if job is None else getattr(job, "next_run_time", None)
+
+    async def _run_weekly(self, handler: WeeklyHandler, scope: Scope) -> None:
+        try:
+            await handler(self.runtime, scope)
+        except Exception:
+            log.exception("weekly job for %s failed", scope)
+
+    def wakeup(self) -> None:
+        """Look at due jobs now (after the clock moved)."""
+        self.scheduler.wakeup()
 
     def stop(self) -> None:
         if self.scheduler.running:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -173,3 +174,51 @@ channel_cursors = Table(
     Column("last_ts", Float, nullable=False),  # newest message seen (catch-up resumes here)
     Column("last_id", String(96)),
 )
+
+# -- weekly rhythm and privacy
+
+weekly_runs = Table(
+    "weekly_runs",
+    metadata,
+    *_scope(),
+    # the reported week: its local Monday (YYYY-MM-DD) in the community's timezone
+    Column("week_start", String(10), primary_key=True),
+    Column("kind", String(16), primary_key=True),  # post, digest
+    Column("claimed_by", String(64), nullable=False),  # the bot process that won the claim
+    Column("claimed_at", Float, nullable=False),
+    Column("done_at", Float),
+    Column("result", String(200)),  # the posted message id, or what was sent
+)
+
+nominations = Table(
+    "nominations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("platform", String(16), nullable=False),
+    Column("community", String(64), nullable=False),
+    Column("user_id", String(64), nullable=False),
+    Column("source", String(16), nullable=False),  # weekly, manual
+    Column("week_start", String(10)),  # weekly nominations: the week they are for
+    Column("reason", String(500)),
+    Column("score", Float),
+    Column("nominated_by", String(64)),
+    Column("created_at", Float, nullable=False),
+    Column("state", String(16), nullable=False),  # pending, approved, declined, withdrawn
+    Column("decided_by", String(64)),
+    Column("decided_at", Float),
+    Column("outcome", String(500)),  # what granting the reward did
+    UniqueConstraint("platform", "community", "week_start", "user_id",
+                     name="uq_nominations_week_user"),
+)
+Index("ix_nominations_user", nominations.c.platform, nominations.c.community,
+      nominations.c.user_id)
+
+alerts_sent = Table(
+    "alerts_sent",
+    metadata,
+    *_scope(),
+    Column("kind", String(16), primary_key=True),  # unanswered
+    Column("key", String(96), primary_key=True),  # what was alerted (a question id)
+    Column("sent_at", Float, nullable=False),
+)
+Index("ix_alerts_sent_at", alerts_sent.c.sent_at)

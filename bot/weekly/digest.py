@@ -1,0 +1,155 @@
+"""The moderators' weekly digest: figures, the advocate leaderboard with each score's parts,
+reward nominations (with Approve / Decline buttons) and alerts.
+
+``build_digest`` only reads: the weekly job records the week's nominations first, then
+builds the digest, which shows the pending ones with their buttons. Without a connected
+platform (``innercircle demo``) members are named by their stored names.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from bot import reports
+from bot.config import CommunitySettings
+from bot.features import Button, Platform, Reply
+from bot.identity import is_anonymous
+from bot.period import Period, last_complete_week, weeks_back
+from bot.render.figures import duration
+from bot.scope import Scope
+from bot.store.weekly import Nomination
+from bot.weekly import alerts
+from bot.weekly.names import audience, nameable, platform_for, who
+from bot.weekly.nominations import candidates
+from bot.weekly.post import figure_fields, headline, open_question_lines, week_before, week_label
+from bot.weekly.schedule import due_now
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+LEADERBOARD = 10
+NOMINATIONS_SHOWN = 12  # 24 buttons: within what both platforms show on one message
+OPEN_WINDOW_S = 7 * 86400
+DRIFT_WEEKS = alerts.RECENT_WEEKS + alerts.USUAL_WEEKS
+
+
+def digest_week(now: float, settings: CommunitySettings) -> Period:
+    """The week the digest is about: the one whose post is due now, else the last complete."""
+    moment = datetime.fromtimestamp(now, UTC)
+    due = due_now(moment, settings)
+    return due.week if due.state == "post" else last_complete_week(moment, settings.timezone)
+
+
+def score_parts(entry: reports.NamedAdvocate) -> str:
+    a = entry.advocate
+    return (f"score {a.score:.1f} = helped {a.people_helped} people · {a.answers} answers · "
+            f"thanked {a.thanked} · newcomers helped {a.newcomers_helped} · "
+            f"{a.active_weeks} active weeks")
+
+
+def nomination_line(nomination: Nomination, platform: Platform) -> str:
+    by = "weekly pick" if nomination.source == "weekly" else (
+        f"nominated by {platform.mention(nomination.nominated_by)}"
+        if nomination.nominated_by else "nominated by hand")
+    reason = f": {nomination.reason}" if nomination.reason else ""
+    return f"#{nomination.id} {platform.mention(nomination.user_id)} ({by}){reason}"
+
+
+def nomination_buttons(nomination: Nomination) -> list[Button]:
+    return [Button(f"reward:approve:{nomination.id}", f"Approve #{nomination.id}", "primary"),
+            Button(f"reward:decline:{nomination.id}", f"Decline #{nomination.id}", "danger")]
+
+
+def nomination_reply(nomination: Nomination, platform: Platform, reward: str | None) -> Reply:
+    """One nomination to decide (sent to moderators when a member is nominated by hand)."""
+    grant = f"Approving grants {reward}." if reward else "Approving records the reward."
+    return Reply(title="Reward nomination", text=nomination_line(nomination, platform),
+                 footer=grant, buttons=nomination_buttons(nomination))
+
+
+async def build_digest(runtime: Runtime, scope: Scope, now: float) -> Reply:
+    """The digest moderators get by DM for the week whose post is due at ``now``."""
+    settings = await runtime.community_settings(scope)
+    store = runtime.store
+    platform = await platform_for(runtime, scope)
+    ctx = audience(runtime, platform, scope, staff=True)
+    week = digest_week(now, settings)
+    current = await reports.health(store, scope, week, settings)
+    before = await reports.health(store, scope, week_before(week, settings.timezone), settings)
+    lines: list[str] = []
+    buttons: list[Button] = []
+
+    ranked = [e for e in await reports.helpers(store, scope, week, settings)
+              if nameable(e, ctx)]
+    peers = [e for e in ranked if not e.advocate.is_staff][:LEADERBOARD]
+    staff = [e for e in ranked if e.advocate.is_staff][:LEADERBOARD]
+    lines.append("**Advocate leaderboard** (peers; breadth of help over volume)")
+    lines.extend(f"{rank}. {who(e, ctx)}: {score_parts(e)}" for rank, e in enumerate(peers, 1))
+    if not peers:
+        lines.append("No peer answered a question this week.")
+    if staff:
+        lines.append("Staff (ranked apart):")
+        lines.extend(f"• {who(e, ctx)}: {score_parts(e)}" for e in staff)
+
+    lines.append("**Reward nominations**")
+    pending = await store.nominations(scope, states=["pending"], limit=NOMINATIONS_SHOWN)
+    if pending:
+        for nomination in reversed(pending):
+            lines.append(nomination_line(nomination, platform))
+            buttons.extend(nomination_buttons(nomination))
+    else:
+        proposed = await candidates(runtime, scope, week, now)
+        lines.extend(f"Proposed: {who(e, ctx)} ({score_parts(e)})" for e in proposed)
+        if not proposed:
+            lines.append("Nobody to nominate this week (cooldown "
+                         f"{settings.reward_cooldown_weeks} weeks).")
+
+    lines.append("**Alerts**")
+    alert_lines = await _alerts(runtime, scope, settings, week, now, platform, ctx)
+    lines.extend(alert_lines or ["None this week."])
+    reward = settings.reward_role or "the reward"
+    return Reply(title=f"Weekly digest: {week_label(week, settings.timezone)}",
+                 text=headline(current), fields=figure_fields(current, before), lines=lines,
+                 buttons=buttons, public=False,
+                 tone="warn" if alert_lines else "info",
+                 footer=f"Approve grants {reward}; a member rewarded is not nominated again "
+                        f"for {settings.reward_cooldown_weeks} weeks. Only for moderators.")
+
+
+async def _alerts(runtime: Runtime, scope: Scope, settings: CommunitySettings, week: Period,
+                  now: float, platform: Platform, ctx: object) -> list[str]:
+    store = runtime.store
+    lines: list[str] = []
+    window = Period(datetime.fromtimestamp(now - OPEN_WINDOW_S, UTC),
+                    datetime.fromtimestamp(now, UTC))
+    late = alerts.overdue(await reports.unanswered(store, scope, window, now),
+                          settings.unanswered_alert_hours)
+    if late:
+        lines.append(f"{len(late)} questions unanswered for more than "
+                     f"{duration(settings.unanswered_alert_hours * 3600)}:")
+        lines.extend(open_question_lines(late, platform, scope))
+
+    weeks = weeks_back(week.until, settings.timezone, DRIFT_WEEKS)
+    answers = await store.answer_facts(scope, weeks[0].start, weeks[-1].end)
+    drifts = alerts.drifting(alerts.weekly_answer_counts(answers, weeks),
+                             settings.drift_drop_ratio)
+    if drifts:
+        members = await store.member_facts(scope, {d.user for d in drifts})
+        for d in drifts:
+            member = members.get(d.user)
+            if is_anonymous(d.user) or (member is not None and member.left_at is not None):
+                continue
+            lines.append(f"Drifting away? {platform.mention(d.user)} answered "
+                         f"{d.recent_per_week:.1f} a week lately, usually "
+                         f"{d.usual_per_week:.1f} a week.")
+
+    week_answers = [x for x in answers if week.start <= x.ts < week.end]
+    health = await reports.health(store, scope, week, settings)
+    bus = alerts.bus_factor_alert(health, week_answers, settings.bus_factor_alert,
+                                  settings.bus_factor_min_answers)
+    if bus is not None:
+        lines.append(f"Bus factor {bus.bus_factor}: half of the week's {bus.peer_answers} "
+                     f"peer answers came from {bus.bus_factor} "
+                     f"{'helper' if bus.bus_factor == 1 else 'helpers'}.")
+    return lines

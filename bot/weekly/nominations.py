@@ -1,0 +1,58 @@
+"""Who is nominated for the community's reward each week (pure), and recording it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.period import Period
+from bot.reports import NamedAdvocate, helpers
+from bot.scope import Scope
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+WEEK_S = 7 * 86400
+
+
+def pick_nominees(ranked: list[NamedAdvocate], excluded: set[str], count: int
+                  ) -> list[NamedAdvocate]:
+    """The top ``count`` peer advocates (by score) who may be rewarded: not staff, not
+    anonymous (opted out), not departed, with a positive score, not in ``excluded`` (rewarded
+    within the cooldown or with a nomination still pending)."""
+    eligible = [e for e in ranked
+                if not e.advocate.is_staff and not e.anonymous and not e.left
+                and e.advocate.score > 0 and e.advocate.user not in excluded]
+    return eligible[:count]
+
+
+def cooldown_start(now: float, cooldown_weeks: int) -> float:
+    return now - cooldown_weeks * WEEK_S
+
+
+async def candidates(runtime: Runtime, scope: Scope, week: Period, now: float
+                     ) -> list[NamedAdvocate]:
+    """This week's nominees, as they would be picked now (nothing is written)."""
+    settings = await runtime.community_settings(scope)
+    ranked = await helpers(runtime.store, scope, week, settings)
+    excluded = await runtime.store.recently_rewarded(
+        scope, cooldown_start(now, settings.reward_cooldown_weeks))
+    return pick_nominees(ranked, excluded, settings.nominations_per_week)
+
+
+def reason_for(entry: NamedAdvocate) -> str:
+    a = entry.advocate
+    return (f"top helper of the week: helped {a.people_helped} people in {a.answers} answers, "
+            f"thanked {a.thanked} times")
+
+
+async def nominate_week(runtime: Runtime, scope: Scope, week: Period, week_key: str,
+                        now: float) -> list[int]:
+    """Record this week's nominations (once: a week's nomination of a member is unique)."""
+    made = []
+    for entry in await candidates(runtime, scope, week, now):
+        found = await runtime.store.add_nomination(
+            scope, entry.advocate.user, source="weekly", at=now, week_start=week_key,
+            reason=reason_for(entry), score=entry.advocate.score)
+        if found is not None:
+            made.append(found)
+    return made

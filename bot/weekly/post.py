@@ -1,0 +1,115 @@
+"""The weekly community-health post: the last complete week against the week before."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot import reports
+from bot.config import CommunitySettings
+from bot.features import Field, Platform, Reply
+from bot.metrics.health import Health
+from bot.period import Period, weeks_back
+from bot.render.chart import weekly_trend_png
+from bot.render.figures import HEALTH_LABELS, change, duration, figure
+from bot.scope import Scope
+from bot.weekly.names import audience, nameable, who
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+CHART_WEEKS = 12
+SHOUT_OUTS = 3
+OPEN_SHOWN = 10
+FIGURES = ("questions", "answer_rate", "peer_answer_rate", "median_first_response_s",
+           "median_first_response_peer_s", "median_first_response_staff_s", "active_members",
+           "new_members", "helpers", "bus_factor")
+
+
+def week_label(week: Period, timezone: str) -> str:
+    """``4 – 10 Mar 2024`` in the community's timezone."""
+    zone = ZoneInfo(timezone)
+    first = week.since.astimezone(zone)
+    last = week.until.astimezone(zone)
+    last = last - timedelta(days=1)
+    return f"{first:%d %b} – {last:%d %b %Y}"
+
+
+def week_before(week: Period, timezone: str) -> Period:
+    """The local week just before ``week`` (DST-safe: whole local days)."""
+    return weeks_back(week.until, timezone, 2)[0]
+
+
+def figure_fields(now: Health, before: Health, keys: tuple[str, ...] = FIGURES) -> list[Field]:
+    """Each figure with its change against the week before."""
+    current, previous = now.to_json(), before.to_json()
+    fields = []
+    for key in keys:
+        moved = change(key, current[key], previous[key])
+        fields.append(Field(HEALTH_LABELS[key],
+                            figure(key, current[key]) + (f" ({moved})" if moved else "")))
+    if now.newcomers_asking:
+        fields.append(Field(HEALTH_LABELS["newcomers_answered"],
+                            f"{now.newcomers_answered} of {now.newcomers_asking}"))
+    else:
+        fields.append(Field(HEALTH_LABELS["newcomers_answered"], "no newcomer asked"))
+    return fields
+
+
+def headline(now: Health) -> str:
+    if not now.questions:
+        return "No questions were asked this week."
+    return (f"{now.questions} questions, {figure('answer_rate', now.answer_rate)} answered, "
+            f"{figure('peer_answer_rate', now.peer_answer_rate)} by peers.")
+
+
+def open_question_lines(open_questions: list[reports.OpenQuestion], platform: Platform,
+                        scope: Scope, shown: int = OPEN_SHOWN) -> list[str]:
+    """One line per open question: how long it waits, its excerpt while kept, its link."""
+    lines = []
+    for q in open_questions[:shown]:
+        link = platform.message_link(scope, q.channel, q.id)
+        text = f"“{q.excerpt}”" if q.excerpt else "(text no longer kept)"
+        lines.append(f"• {duration(q.age_s)} waiting: {text}" + (f" – {link}" if link else ""))
+    if len(open_questions) > shown:
+        lines.append(f"… and {len(open_questions) - shown} more (`/circle unanswered`).")
+    return lines
+
+
+async def trend_chart(runtime: Runtime, scope: Scope, week: Period,
+                      settings: CommunitySettings) -> bytes:
+    weeks = weeks_back(week.until, settings.timezone, CHART_WEEKS)
+    series = await reports.weekly_series(runtime.store, scope, weeks, settings)
+    return await asyncio.to_thread(weekly_trend_png, series,
+                                   f"Community health, last {CHART_WEEKS} weeks")
+
+
+async def build_post(runtime: Runtime, scope: Scope, platform: Platform, week: Period,
+                     now: float) -> Reply:
+    """The public weekly post for ``week`` (names only members who may be named in public)."""
+    settings = await runtime.community_settings(scope)
+    store = runtime.store
+    current = await reports.health(store, scope, week, settings)
+    before = await reports.health(store, scope, week_before(week, settings.timezone), settings)
+    lines: list[str] = []
+    ctx = audience(runtime, platform, scope, staff=False)
+    ranked = await reports.helpers(store, scope, week, settings)
+    peers = [e for e in ranked if not e.advocate.is_staff and nameable(e, ctx)][:SHOUT_OUTS]
+    if peers:
+        lines.append("Thank you to this week's top helpers: "
+                     + ", ".join(f"{who(e, ctx)} (helped {e.advocate.people_helped} "
+                                 f"{'person' if e.advocate.people_helped == 1 else 'people'})"
+                                 for e in peers) + "!")
+    open_questions = await reports.unanswered(store, scope, week, now)
+    if open_questions:
+        lines.append(f"Still waiting for an answer ({len(open_questions)}):")
+        lines.extend(open_question_lines(open_questions, platform, scope))
+    elif current.questions:
+        lines.append("Every question of the week got an answer.")
+    chart = await trend_chart(runtime, scope, week, settings)
+    return Reply(title=f"Community health: {week_label(week, settings.timezone)}",
+                 text=headline(current), fields=figure_fields(current, before), lines=lines,
+                 chart=chart, public=True, tone="info",
+                 footer="Change against the week before. Peers are members who are not staff.")
