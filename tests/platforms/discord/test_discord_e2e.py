@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from fake_discord import APP_ID, FakeDiscord, Request, User, snowflake
+from fake_discord import APP_ID, FakeDiscord, Request, snowflake
 
 from bot import reports
 from bot.features import Button, Command, CommandContext, Reply
