@@ -7,7 +7,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import pytest
 from fake_slack import BOT_ID, BOT_USER, TEAM, Call, FakeSlack
 from slack_helpers import (
     ADMIN,
@@ -233,21 +232,22 @@ async def test_staff_only_shortcut_refused_to_members(fake: FakeSlack,
     assert "It no longer counts as a question" in \
         await _not_question(fake, ADMIN, question, "admin")
     assert await _questions(adapter) == 0
+    assert await _questions(adapter) == 0
 
 
-@pytest.mark.xfail(strict=True, reason="core gap: the engine decides staff from stored "
-                   "messages and settings only, so a workspace admin who has not posted yet "
-                   "passes the runtime's staff check but is refused by the engine")
 async def test_admin_who_never_posted_may_correct(fake: FakeSlack,
                                                  start_bot: StartBot) -> None:
+    """Staff is what Slack says (users.info is_admin), not only who was seen posting."""
     adapter = await start_bot()
     question = msg(CAROL, "Why does the installer hang on step three?", stamp(10),
                    channel=HELP)
     await send_event(fake, question)
     await adapter.wait_received(1)
     await adapter.runtime.engine.flush()
+    assert await _questions(adapter) == 1
     assert "It no longer counts as a question" in \
         await _not_question(fake, ADMIN, question, "admin")
+    assert await _questions(adapter) == 0
 
 
 async def test_edits_deletes_and_members(fake: FakeSlack, start_bot: StartBot) -> None:
