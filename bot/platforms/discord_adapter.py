@@ -22,7 +22,7 @@ import discord
 import yarl
 from discord import app_commands
 
-from bot.config import CommunitySettings, DiscordSettings
+from bot.config import CommunitySettings, ConfigError, DiscordSettings
 from bot.events import Event
 from bot.features import Invoker, Reply, error_reply
 from bot.platforms import discord_events as conv
@@ -157,6 +157,8 @@ class DiscordAdapter:
         options: dict[str, Any] = {"intents": intents(), "chunk_guilds_at_startup": False,
                                    "max_messages": 1000, **client_options}
         self.client: discord.Client
+        if settings.shard_ids is not None and settings.shard_count is None:
+            raise ConfigError("[discord] shard_ids needs shard_count (how many shards in all)")
         if settings.shard_ids is not None or (settings.shard_count or 1) > 1:
             self.client = InnercircleShardedClient(
                 self, shard_ids=settings.shard_ids, shard_count=settings.shard_count, **options)

@@ -227,6 +227,19 @@ async def test_commands_are_built_from_what_the_cogs_declare() -> None:
     assert calls == [("nominate", {"reason": "kind", "member": "7"})]
 
 
+async def test_shards_need_a_count(sqlite_store: Any) -> None:
+    from bot.config import ConfigError, DiscordSettings, Settings
+    from bot.platforms.discord_adapter import DiscordAdapter, InnercircleShardedClient
+    from bot.runtime import Runtime
+
+    runtime = Runtime(Settings(), sqlite_store)
+    with pytest.raises(ConfigError, match="shard_count"):
+        DiscordAdapter(runtime, DiscordSettings(token="t", shard_ids=[0]))
+    adapter = DiscordAdapter(runtime, DiscordSettings(token="t", shard_ids=[1], shard_count=2))
+    assert isinstance(adapter.client, InnercircleShardedClient)
+    assert adapter.client.shard_ids == [1]
+
+
 def test_option_values_and_descriptions() -> None:
     assert option_value(discord.Object(id=5)) == "5"
     assert option_value(True) is True and option_value(3) == 3 and option_value("x") == "x"
