@@ -22,7 +22,14 @@ from bot.store.weekly import Nomination
 from bot.weekly import alerts
 from bot.weekly.names import audience, nameable, platform_for, who
 from bot.weekly.nominations import candidates
-from bot.weekly.post import figure_fields, headline, open_question_lines, week_before, week_label
+from bot.weekly.post import (
+    figure_fields,
+    headline,
+    open_question_lines,
+    plural,
+    week_before,
+    week_label,
+)
 from bot.weekly.schedule import due_now
 
 if TYPE_CHECKING:
@@ -32,6 +39,9 @@ LEADERBOARD = 10
 NOMINATIONS_SHOWN = 12  # 24 buttons: within what both platforms show on one message
 OPEN_WINDOW_S = 7 * 86400
 DRIFT_WEEKS = alerts.RECENT_WEEKS + alerts.USUAL_WEEKS
+LEADERBOARD_HEADER = "Advocate leaderboard"
+NOMINATIONS_HEADER = "Reward nominations"
+ALERTS_HEADER = "Alerts"
 
 
 def digest_week(now: float, settings: CommunitySettings) -> Period:
@@ -43,9 +53,9 @@ def digest_week(now: float, settings: CommunitySettings) -> Period:
 
 def score_parts(entry: reports.NamedAdvocate) -> str:
     a = entry.advocate
-    return (f"score {a.score:.1f} = helped {a.people_helped} people · {a.answers} answers · "
-            f"thanked {a.thanked} · newcomers helped {a.newcomers_helped} · "
-            f"{a.active_weeks} active weeks")
+    return (f"score {a.score:.1f} = helped {plural(a.people_helped, 'person', 'people')} · "
+            f"{plural(a.answers, 'answer')} · thanked {a.thanked} · "
+            f"newcomers helped {a.newcomers_helped} · {plural(a.active_weeks, 'active week')}")
 
 
 def nomination_line(nomination: Nomination, platform: Platform) -> str:
@@ -84,7 +94,7 @@ async def build_digest(runtime: Runtime, scope: Scope, now: float) -> Reply:
               if nameable(e, ctx)]
     peers = [e for e in ranked if not e.advocate.is_staff][:LEADERBOARD]
     staff = [e for e in ranked if e.advocate.is_staff][:LEADERBOARD]
-    lines.append("**Advocate leaderboard** (peers; breadth of help over volume)")
+    lines.append(f"{LEADERBOARD_HEADER} (peers; breadth of help over volume):")
     lines.extend(f"{rank}. {who(e, ctx)}: {score_parts(e)}" for rank, e in enumerate(peers, 1))
     if not peers:
         lines.append("No peer answered a question this week.")
@@ -92,7 +102,7 @@ async def build_digest(runtime: Runtime, scope: Scope, now: float) -> Reply:
         lines.append("Staff (ranked apart):")
         lines.extend(f"• {who(e, ctx)}: {score_parts(e)}" for e in staff)
 
-    lines.append("**Reward nominations**")
+    lines.append(f"{NOMINATIONS_HEADER}:")
     pending = await store.nominations(scope, states=["pending"], limit=NOMINATIONS_SHOWN)
     if pending:
         for nomination in reversed(pending):
@@ -105,8 +115,8 @@ async def build_digest(runtime: Runtime, scope: Scope, now: float) -> Reply:
             lines.append("Nobody to nominate this week (cooldown "
                          f"{settings.reward_cooldown_weeks} weeks).")
 
-    lines.append("**Alerts**")
-    alert_lines = await _alerts(runtime, scope, settings, week, now, platform, ctx)
+    lines.append(f"{ALERTS_HEADER}:")
+    alert_lines = await _alerts(runtime, scope, settings, week, now, platform)
     lines.extend(alert_lines or ["None this week."])
     reward = settings.reward_role or "the reward"
     return Reply(title=f"Weekly digest: {week_label(week, settings.timezone)}",
@@ -118,7 +128,7 @@ async def build_digest(runtime: Runtime, scope: Scope, now: float) -> Reply:
 
 
 async def _alerts(runtime: Runtime, scope: Scope, settings: CommunitySettings, week: Period,
-                  now: float, platform: Platform, ctx: object) -> list[str]:
+                  now: float, platform: Platform) -> list[str]:
     store = runtime.store
     lines: list[str] = []
     window = Period(datetime.fromtimestamp(now - OPEN_WINDOW_S, UTC),
@@ -126,7 +136,7 @@ async def _alerts(runtime: Runtime, scope: Scope, settings: CommunitySettings, w
     late = alerts.overdue(await reports.unanswered(store, scope, window, now),
                           settings.unanswered_alert_hours)
     if late:
-        lines.append(f"{len(late)} questions unanswered for more than "
+        lines.append(f"{plural(len(late), 'question')} unanswered for more than "
                      f"{duration(settings.unanswered_alert_hours * 3600)}:")
         lines.extend(open_question_lines(late, platform, scope))
 

@@ -26,7 +26,12 @@ def pick_nominees(ranked: list[NamedAdvocate], excluded: set[str], count: int
 
 
 def cooldown_start(now: float, cooldown_weeks: int) -> float:
-    return now - cooldown_weeks * WEEK_S
+    """Rewards approved at or after this are within the cooldown. Counted in weeks: a reward
+    approved in the days after week N's digest makes the member eligible again at week
+    N + ``cooldown_weeks``'s digest (the approval's own week counts as the first)."""
+    if cooldown_weeks <= 0:
+        return now + 1
+    return now - cooldown_weeks * WEEK_S + 6 * 86400
 
 
 async def candidates(runtime: Runtime, scope: Scope, week: Period, now: float
@@ -41,8 +46,9 @@ async def candidates(runtime: Runtime, scope: Scope, week: Period, now: float
 
 def reason_for(entry: NamedAdvocate) -> str:
     a = entry.advocate
-    return (f"top helper of the week: helped {a.people_helped} people in {a.answers} answers, "
-            f"thanked {a.thanked} times")
+    people = "person" if a.people_helped == 1 else "people"
+    return (f"top helper of the week: helped {a.people_helped} {people} in {a.answers} "
+            f"answer(s), thanked {a.thanked} time(s)")
 
 
 async def nominate_week(runtime: Runtime, scope: Scope, week: Period, week_key: str,

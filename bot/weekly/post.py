@@ -28,6 +28,11 @@ FIGURES = ("questions", "answer_rate", "peer_answer_rate", "median_first_respons
            "new_members", "helpers", "bus_factor")
 
 
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """``1 question``, ``3 questions``."""
+    return f"{count} {word if count == 1 else (words or word + 's')}"
+
+
 def week_label(week: Period, timezone: str) -> str:
     """``4 – 10 Mar 2024`` in the community's timezone."""
     zone = ZoneInfo(timezone)
@@ -99,8 +104,8 @@ async def build_post(runtime: Runtime, scope: Scope, platform: Platform, week: P
     peers = [e for e in ranked if not e.advocate.is_staff and nameable(e, ctx)][:SHOUT_OUTS]
     if peers:
         lines.append("Thank you to this week's top helpers: "
-                     + ", ".join(f"{who(e, ctx)} (helped {e.advocate.people_helped} "
-                                 f"{'person' if e.advocate.people_helped == 1 else 'people'})"
+                     + ", ".join(f"{who(e, ctx)} (helped "
+                                 f"{plural(e.advocate.people_helped, 'person', 'people')})"
                                  for e in peers) + "!")
     open_questions = await reports.unanswered(store, scope, week, now)
     if open_questions:

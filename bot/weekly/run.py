@@ -22,7 +22,7 @@ from bot.scope import Scope
 from bot.weekly import alerts
 from bot.weekly.digest import build_digest, nomination_reply
 from bot.weekly.nominations import nominate_week
-from bot.weekly.post import build_post, open_question_lines
+from bot.weekly.post import build_post, open_question_lines, plural
 from bot.weekly.schedule import Due, due_now
 
 if TYPE_CHECKING:
@@ -166,7 +166,7 @@ async def alert_unanswered(runtime: Runtime, scope: Scope, now: float | None = N
     fresh = [q for q in late if q.id in claimed]
     if not fresh:
         return []
-    reply = Reply(title=f"{len(fresh)} questions waiting for an answer",
+    reply = Reply(title=f"{plural(len(fresh), 'question')} waiting for an answer",
                   text=f"Unanswered for more than {settings.unanswered_alert_hours:g} hours:",
                   lines=open_question_lines(fresh, platform, scope, ALERTS_SHOWN), tone="warn")
     return [user for user in moderators if await platform.send_dm(scope, user, reply)]
