@@ -79,7 +79,7 @@ class RewardsCog(Cog):
                          text=f"{who} is not rewarded this time.")
         settings = await ctx.runtime.community_settings(ctx.scope)
         outcome = await ctx.platform.grant_reward(ctx.scope, nomination.user_id,
-                                                  settings.reward_role)
+                                                  settings.reward_role or None)
         await store.set_nomination_outcome(nomination.id, outcome)
         return Reply(title=f"Nomination #{nomination.id} approved", text=f"{who}: {outcome}",
                      tone="good")
