@@ -80,11 +80,11 @@ async def health(store: Store, scope: Scope, period: Period, settings: Community
                  ) -> Health:
     """The health figures of ``scope`` over ``period``."""
     questions = await store.question_facts(scope, period.start, period.end)
-    answers = await store.answer_facts(scope, period.start, period.end)
+    peer_answers = await store.peer_answer_counts(scope, period.start, period.end)
     askers = {q.author for q in questions}
     members = await store.member_facts(scope, askers) if askers else {}
     return compute_health(
-        questions, answers,
+        questions, peer_answers,
         active_members=await store.active_members(scope, period.start, period.end),
         new_members=await store.new_members(scope, period.start, period.end),
         joined_at={u: m.joined_at for u, m in members.items()},

@@ -7,7 +7,7 @@ messages gave one answer. Rates and medians are ``None`` when there is nothing t
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from statistics import median
 
@@ -76,7 +76,7 @@ def newcomer(joined_at: float | None, asked_at: float, newcomer_days: int) -> bo
 
 def compute_health(
     questions: list[QuestionFact],
-    answers: list[AnswerFact],
+    peer_answers: Mapping[str, int],
     *,
     active_members: int,
     new_members: int,
@@ -84,7 +84,9 @@ def compute_health(
     answer_window_s: float,
     newcomer_days: int = 30,
 ) -> Health:
-    """Health over questions asked, and answers given, in the period."""
+    """Health over the questions asked in the period and the answers peers gave in it
+    (``peer_answers``: per peer helper, the questions they answered; see
+    ``peer_answer_counts``)."""
     firsts = [_first_response(q, answer_window_s) for q in questions]
     answered = [f for f in firsts if f is not None]
     peer_answered = sum(
@@ -99,7 +101,7 @@ def compute_health(
             asking.add(q.author)
             if first is not None:
                 helped.add(q.author)
-    per_helper = peer_answer_counts(answers)
+    per_helper = {helper: n for helper, n in peer_answers.items() if n > 0}
 
     def _median(values: list[float]) -> float | None:
         return float(median(values)) if values else None

@@ -86,6 +86,11 @@ class Store(WeeklyQueries, PrivacyQueries, Database):
         async with self.engine.connect() as conn:
             return await metric_reads.answer_facts(conn, scope, since, until)
 
+    async def peer_answer_counts(self, scope: Scope, since: float, until: float
+                                 ) -> dict[str, int]:
+        async with self.engine.connect() as conn:
+            return await metric_reads.peer_answer_counts(conn, scope, since, until)
+
     async def active_members(self, scope: Scope, since: float, until: float) -> int:
         async with self.engine.connect() as conn:
             return await metric_reads.active_members(conn, scope, since, until)

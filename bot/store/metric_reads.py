@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.scope import Scope
 from bot.store import schema
+from bot.store.dialect import fetch_tuples
 
 m, a, d, mem = schema.messages, schema.answers, schema.activity_days, schema.members
 DAY = 86400
@@ -56,47 +57,80 @@ def _scoped(table: Table, scope: Scope) -> ColumnElement[bool]:
     return and_(table.c.platform == scope.platform, table.c.community == scope.community)
 
 
-async def question_facts(conn: AsyncConnection, scope: Scope, since: float, until: float
-                         ) -> list[QuestionFact]:
+async def question_facts(
+    conn: AsyncConnection, scope: Scope, since: float, until: float
+) -> list[QuestionFact]:
     """Live questions asked in [since, until)."""
-    rows = await conn.execute(
-        select(m.c.id, m.c.channel, m.c.author, m.c.ts, m.c.first_peer_answer_ts,
-               m.c.first_staff_answer_ts)
-        .where(_scoped(m, scope), m.c.is_question == true(), m.c.ts >= since, m.c.ts < until,
-               m.c.deleted == false())
+    rows = await fetch_tuples(
+        conn,
+        select(
+            m.c.id,
+            m.c.channel,
+            m.c.author,
+            m.c.ts,
+            m.c.first_peer_answer_ts,
+            m.c.first_staff_answer_ts,
+        ).where(
+            _scoped(m, scope),
+            m.c.is_question == true(),
+            m.c.ts >= since,
+            m.c.ts < until,
+            m.c.deleted == false(),
+        ),
     )
     return [QuestionFact(*row) for row in rows]
 
 
-async def answer_facts(conn: AsyncConnection, scope: Scope, since: float, until: float
-                       ) -> list[AnswerFact]:
+async def answer_facts(
+    conn: AsyncConnection, scope: Scope, since: float, until: float
+) -> list[AnswerFact]:
     """Counted answers given in [since, until) to live questions by someone else."""
-    rows = await conn.execute(
-        select(a.c.question_id, a.c.answerer, a.c.asker, a.c.question_ts, a.c.ts,
-               a.c.answerer_is_staff, a.c.acknowledged)
-        .where(_scoped(a, scope), a.c.ts >= since, a.c.ts < until, a.c.active == true(),
-               a.c.answerer != a.c.asker)
+    rows = await fetch_tuples(
+        conn,
+        select(
+            a.c.question_id,
+            a.c.answerer,
+            a.c.asker,
+            a.c.question_ts,
+            a.c.ts,
+            a.c.answerer_is_staff,
+            a.c.acknowledged,
+        ).where(
+            _scoped(a, scope),
+            a.c.ts >= since,
+            a.c.ts < until,
+            a.c.active == true(),
+            a.c.answerer != a.c.asker,
+        ),
     )
-    return [AnswerFact(*row) for row in rows]
+    return [
+        AnswerFact(q, h, k, qts, ts, bool(staff), bool(ack))
+        for q, h, k, qts, ts, staff, ack in rows
+    ]
 
 
-async def active_members(conn: AsyncConnection, scope: Scope, since: float, until: float
-                         ) -> int:
+async def active_members(conn: AsyncConnection, scope: Scope, since: float, until: float) -> int:
     """Humans who posted in [since, until): whole days from the daily rollup, the partial
     days at either end from the messages themselves."""
     first_day = int(-(-since // DAY))  # first whole day starting at or after since
     last_day = int(until // DAY)  # whole days end before this one
     parts = []
     if first_day < last_day:
-        parts.append(select(d.c.user_id.label("user_id")).where(
-            _scoped(d, scope), d.c.day >= first_day, d.c.day < last_day))
+        parts.append(
+            select(d.c.user_id.label("user_id")).where(
+                _scoped(d, scope), d.c.day >= first_day, d.c.day < last_day
+            )
+        )
         edges = [(since, first_day * DAY), (last_day * DAY, until)]
     else:
         edges = [(since, until)]
     for start, end in edges:
         if end > start:
-            parts.append(select(m.c.author.label("user_id")).where(
-                _scoped(m, scope), m.c.ts >= start, m.c.ts < end))
+            parts.append(
+                select(m.c.author.label("user_id")).where(
+                    _scoped(m, scope), m.c.ts >= start, m.c.ts < end
+                )
+            )
     if not parts:
         return 0
     query = union(*parts).subquery() if len(parts) > 1 else parts[0].distinct().subquery()
@@ -106,43 +140,94 @@ async def active_members(conn: AsyncConnection, scope: Scope, since: float, unti
 async def new_members(conn: AsyncConnection, scope: Scope, since: float, until: float) -> int:
     """Members who joined, or first posted, in [since, until)."""
     joined = and_(mem.c.joined_at >= since, mem.c.joined_at < until)
-    first_post = and_(mem.c.joined_at.is_(None), mem.c.seen_in_catchup == false(),
-                      mem.c.first_seen_at >= since, mem.c.first_seen_at < until)
+    first_post = and_(
+        mem.c.joined_at.is_(None),
+        mem.c.seen_in_catchup == false(),
+        mem.c.first_seen_at >= since,
+        mem.c.first_seen_at < until,
+    )
     query = select(func.count()).where(_scoped(mem, scope), or_(joined, first_post))
     return int((await conn.execute(query)).scalar_one())
 
 
-async def member_facts(conn: AsyncConnection, scope: Scope, users: set[str] | None = None
-                       ) -> dict[str, MemberFact]:
+async def member_facts(
+    conn: AsyncConnection, scope: Scope, users: set[str] | None = None
+) -> dict[str, MemberFact]:
     """Stored members (all, or those in ``users``)."""
-    query = select(mem.c.user_id, mem.c.name, mem.c.is_staff, mem.c.joined_at, mem.c.left_at,
-                   mem.c.first_seen_at, mem.c.seen_in_catchup).where(_scoped(mem, scope))
+    query = select(
+        mem.c.user_id,
+        mem.c.name,
+        mem.c.is_staff,
+        mem.c.joined_at,
+        mem.c.left_at,
+        mem.c.first_seen_at,
+        mem.c.seen_in_catchup,
+    ).where(_scoped(mem, scope))
+    if users is not None and len(users) <= 500:
+        query = query.where(mem.c.user_id.in_(sorted(users)))
     out: dict[str, MemberFact] = {}
-    if users is not None:
-        ids = sorted(users)
-        for start in range(0, len(ids), 500):
-            rows = await conn.execute(query.where(mem.c.user_id.in_(ids[start:start + 500])))
-            out.update((row.user_id, MemberFact(*row)) for row in rows)
-        return out
-    for row in await conn.execute(query):
-        out[row.user_id] = MemberFact(*row)
+    for user, name, staff, joined, left, first, catchup in await fetch_tuples(conn, query):
+        if users is None or user in users:
+            out[user] = MemberFact(user, name, bool(staff), joined, left, first, bool(catchup))
     return out
 
 
-async def open_questions(conn: AsyncConnection, scope: Scope, since: float, until: float,
-                         now: float) -> list[tuple[QuestionFact, str | None]]:
+async def peer_answer_counts(
+    conn: AsyncConnection, scope: Scope, since: float, until: float
+) -> dict[str, int]:
+    """Per peer helper, the questions they answered in [since, until) (one answer a question)."""
+    rows = await fetch_tuples(
+        conn,
+        select(a.c.answerer, func.count(a.c.question_id.distinct()))
+        .where(
+            _scoped(a, scope),
+            a.c.ts >= since,
+            a.c.ts < until,
+            a.c.active == true(),
+            a.c.answerer != a.c.asker,
+            a.c.answerer_is_staff == false(),
+        )
+        .group_by(a.c.answerer),
+    )
+    return {answerer: int(count) for answerer, count in rows}
+
+
+async def open_questions(
+    conn: AsyncConnection, scope: Scope, since: float, until: float, now: float
+) -> list[tuple[QuestionFact, str | None]]:
     """Questions asked in [since, until) with no answer yet, oldest first, with their excerpt
     while it is retained."""
     e = schema.excerpts
     rows = await conn.execute(
-        select(m.c.id, m.c.channel, m.c.author, m.c.ts, m.c.first_peer_answer_ts,
-               m.c.first_staff_answer_ts, e.c.text)
-        .select_from(m.outerjoin(e, and_(e.c.platform == m.c.platform,
-                                         e.c.community == m.c.community,
-                                         e.c.message_id == m.c.id, e.c.expires_at > now)))
-        .where(_scoped(m, scope), m.c.is_question == true(), m.c.deleted == false(),
-               m.c.ts >= since, m.c.ts < until, m.c.first_peer_answer_ts.is_(None),
-               m.c.first_staff_answer_ts.is_(None))
+        select(
+            m.c.id,
+            m.c.channel,
+            m.c.author,
+            m.c.ts,
+            m.c.first_peer_answer_ts,
+            m.c.first_staff_answer_ts,
+            e.c.text,
+        )
+        .select_from(
+            m.outerjoin(
+                e,
+                and_(
+                    e.c.platform == m.c.platform,
+                    e.c.community == m.c.community,
+                    e.c.message_id == m.c.id,
+                    e.c.expires_at > now,
+                ),
+            )
+        )
+        .where(
+            _scoped(m, scope),
+            m.c.is_question == true(),
+            m.c.deleted == false(),
+            m.c.ts >= since,
+            m.c.ts < until,
+            m.c.first_peer_answer_ts.is_(None),
+            m.c.first_staff_answer_ts.is_(None),
+        )
         .order_by(m.c.ts)
     )
     return [(QuestionFact(*row[:6]), row[6]) for row in rows]
@@ -150,7 +235,7 @@ async def open_questions(conn: AsyncConnection, scope: Scope, since: float, unti
 
 async def communities(conn: AsyncConnection) -> list[Scope]:
     """Every community with stored members or messages."""
-    rows = await conn.execute(union(
-        select(mem.c.platform, mem.c.community), select(m.c.platform, m.c.community)
-    ))
+    rows = await conn.execute(
+        union(select(mem.c.platform, mem.c.community), select(m.c.platform, m.c.community))
+    )
     return sorted(Scope(p, c) for p, c in rows)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.metrics.health import bus_factor, compute_health
+from bot.metrics.health import bus_factor, compute_health, peer_answer_counts
 from bot.store.metric_reads import AnswerFact, QuestionFact
 
 WINDOW = 72 * 3600.0
@@ -15,8 +15,8 @@ def q(qid: str, author: str, ts: float, peer: float | None = None, staff: float 
 
 def health(questions: list[QuestionFact], answers: list[AnswerFact] | None = None,
            joined: dict[str, float | None] | None = None):  # type: ignore[no-untyped-def]
-    return compute_health(questions, answers or [], active_members=5, new_members=1,
-                          joined_at=joined or {}, answer_window_s=WINDOW)
+    return compute_health(questions, peer_answer_counts(answers or []), active_members=5,
+                          new_members=1, joined_at=joined or {}, answer_window_s=WINDOW)
 
 
 def test_nothing_to_measure_gives_nulls() -> None:
