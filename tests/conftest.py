@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -42,7 +42,7 @@ def pg_database() -> Iterator[str]:
     name = f"innercircle_test_{uuid.uuid4().hex[:10]}"
     try:
         _pg_admin(f'CREATE DATABASE "{name}"')
-    except Exception as error:  # noqa: BLE001 - any failure to reach the server
+    except Exception as error:
         message = f"PostgreSQL at {PG_ADMIN_URL} is not reachable: {error}"
         if IN_CI:
             pytest.fail(message)

@@ -7,9 +7,9 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from bot.metrics.health import Health  # noqa: E402
+from bot.metrics.health import Health
 
 
 def weekly_trend_png(weeks: list[tuple[str, Health]], title: str = "Community health") -> bytes:
