@@ -29,7 +29,7 @@ class ConfigCog(Cog):
             current = await runtime.community_settings(ctx.scope)
             lines = [f"{name}: {edit.shown(getattr(current, name))}"
                      + (" (changed here)" if name in overrides else "")
-                     for name in edit.keys()]
+                     for name in edit.setting_names()]
             return Reply(title="Settings of this community", lines=lines,
                          footer="Change one with /circle config <key> <value>.")
         try:

@@ -22,7 +22,7 @@ class SettingError(ValueError):
     """A wrong key or value: the message names the setting and says what is wrong."""
 
 
-def keys() -> list[str]:
+def setting_names() -> list[str]:
     return list(CommunitySettings.model_fields)
 
 
@@ -30,9 +30,10 @@ def check_key(key: str) -> str:
     name = key.strip().lower().replace("-", "_")
     if name in CommunitySettings.model_fields:
         return name
-    close = difflib.get_close_matches(name, keys(), n=1)
+    close = difflib.get_close_matches(name, setting_names(), n=1)
     hint = f" Did you mean `{close[0]}`?" if close else ""
-    raise SettingError(f"There is no setting `{key}`.{hint} Settings: {', '.join(keys())}.")
+    listing = ", ".join(setting_names())
+    raise SettingError(f"There is no setting `{key}`.{hint} Settings: {listing}.")
 
 
 def _is_list(key: str) -> bool:
