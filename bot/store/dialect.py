@@ -40,3 +40,24 @@ async def fetch_tuples(conn: Any, stmt: Any) -> list[tuple[Any, ...]]:
     if conn.dialect.name == "sqlite":
         return list(await driver.execute_fetchall(str(compiled), args))
     return [tuple(record) for record in await driver.fetch(str(compiled), *args)]
+
+
+async def execute_many(conn: Any, stmt: Any, rows: list[dict[str, Any]]) -> None:
+    """Execute an INSERT (or UPSERT) for many rows; the hot path of ingestion.
+
+    On SQLite the compiled statement goes straight to the driver's ``executemany``, inside
+    the transaction the caller holds: per-row parameter processing in SQLAlchemy costs more
+    than SQLite's own work. Elsewhere SQLAlchemy's executemany is used as it is.
+    """
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        await conn.execute(stmt, rows)
+        return
+    compiled = stmt.compile(dialect=conn.dialect, column_keys=list(rows[0]))
+    defaults = compiled.construct_params(rows[0])
+    order = compiled.positiontup or ()
+    data = [tuple(row[name] if name in row else defaults[name] for name in order)
+            for row in rows]
+    raw = await conn.get_raw_connection()
+    await raw.driver_connection.executemany(str(compiled), data)

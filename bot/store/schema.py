@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 
 metadata = MetaData()
@@ -80,8 +81,9 @@ Index(
     messages.c.platform, messages.c.community, messages.c.is_question, messages.c.ts,
     messages.c.deleted, messages.c.id, messages.c.channel, messages.c.author,
     messages.c.first_peer_answer_ts, messages.c.first_staff_answer_ts,
+    sqlite_where=messages.c.is_question == true(),
+    postgresql_where=messages.c.is_question == true(),
 )
-Index("ix_messages_author", messages.c.platform, messages.c.community, messages.c.author)
 
 answers = Table(
     "answers",
@@ -101,6 +103,8 @@ answers = Table(
 Index("ix_answers_ts", answers.c.platform, answers.c.community, answers.c.ts, answers.c.active,
       answers.c.question_id, answers.c.answerer, answers.c.asker, answers.c.question_ts,
       answers.c.answerer_is_staff, answers.c.acknowledged)
+Index("ix_answers_question", answers.c.platform, answers.c.community, answers.c.question_id,
+      answers.c.answerer)
 Index("ix_answers_answer", answers.c.platform, answers.c.community, answers.c.answer_id)
 Index("ix_answers_answerer", answers.c.platform, answers.c.community, answers.c.answerer)
 Index("ix_answers_asker", answers.c.platform, answers.c.community, answers.c.asker)

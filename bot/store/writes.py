@@ -9,7 +9,7 @@ from sqlalchemy import and_, bindparam, case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store import schema
-from bot.store.dialect import insert_ignore, upsert
+from bot.store.dialect import execute_many, insert_ignore, upsert
 from bot.store.facts import AnswerInfo, FactBatch
 
 T = TypeVar("T")
@@ -59,7 +59,8 @@ async def write_batch(conn: AsyncConnection, batch: FactBatch) -> None:
     scope = {"platform": platform, "community": community}
 
     if batch.messages:
-        await conn.execute(insert_ignore(m, dialect), [{**scope, **row} for row in batch.messages])
+        await execute_many(conn, insert_ignore(m, dialect),
+                           [{**scope, **row} for row in batch.messages])
     for message_id, values in batch.message_updates.items():
         await conn.execute(
             update(m).where(_in_scope(m, platform, community), m.c.id == message_id)
@@ -71,12 +72,12 @@ async def write_batch(conn: AsyncConnection, batch: FactBatch) -> None:
         t = schema.activity_days
         stmt = upsert(t, dialect, ["platform", "community", "user_id", "day"],
                       {"messages": lambda ex: t.c.messages + ex.messages})
-        await conn.execute(stmt, [
+        await execute_many(conn, stmt, [
             {**scope, "user_id": user, "day": day, "messages": n}
             for (user, day), n in batch.activity.items()
         ])
     if batch.answers:
-        await conn.execute(insert_ignore(a, dialect),
+        await execute_many(conn, insert_ignore(a, dialect),
                            [_answer_row(scope, x) for x in batch.answers])
         batch.touched_questions.update(x.question_id for x in batch.answers)
     if batch.marked_answers:
@@ -97,7 +98,8 @@ async def write_batch(conn: AsyncConnection, batch: FactBatch) -> None:
             _in_scope(a, platform, community), a.c.question_id.in_(ids)).values(active=False))
         batch.touched_questions.update(ids)
     if batch.acks:
-        await conn.execute(insert_ignore(k, dialect), [{**scope, **row} for row in batch.acks])
+        await execute_many(conn, insert_ignore(k, dialect),
+                           [{**scope, **row} for row in batch.acks])
         batch.touched_questions.update(row["question_id"] for row in batch.acks)
     for sources in chunks(batch.removed_acks):
         found = await conn.execute(
@@ -118,7 +120,7 @@ async def write_batch(conn: AsyncConnection, batch: FactBatch) -> None:
             "last_id": lambda ex: case((ex.last_ts >= t.c.last_ts, ex.last_id), else_=t.c.last_id),
             "last_ts": lambda ex: _latest(t.c.last_ts, ex.last_ts),
         })
-        await conn.execute(stmt, [
+        await execute_many(conn, stmt, [
             {**scope, "channel": channel, "last_ts": ts, "last_id": last_id}
             for channel, (ts, last_id) in batch.cursors.items()
         ])
@@ -166,9 +168,9 @@ async def _write_members(conn: AsyncConnection, batch: FactBatch, scope: dict[st
         }
         (unknown if seen.is_staff is None else known).append(row)
     if known:
-        await conn.execute(_member_upsert(conn.dialect.name, update_staff=True), known)
+        await execute_many(conn, _member_upsert(conn.dialect.name, update_staff=True), known)
     if unknown:
-        await conn.execute(_member_upsert(conn.dialect.name, update_staff=False), unknown)
+        await execute_many(conn, _member_upsert(conn.dialect.name, update_staff=False), unknown)
 
 
 async def _write_excerpts(conn: AsyncConnection, batch: FactBatch, scope: dict[str, str]) -> None:
@@ -179,7 +181,7 @@ async def _write_excerpts(conn: AsyncConnection, batch: FactBatch, scope: dict[s
         stmt = upsert(t, conn.dialect.name, ["platform", "community", "message_id"], {
             "text": lambda ex: ex.text, "expires_at": lambda ex: ex.expires_at,
         })
-        await conn.execute(stmt, [
+        await execute_many(conn, stmt, [
             {**scope, "message_id": mid, "text": text, "expires_at": expires}
             for mid, (text, expires) in keep
         ])
@@ -221,7 +223,8 @@ async def refresh_questions(conn: AsyncConnection, platform: str, community: str
                 .values(acknowledged=bindparam("ack")),
                 _unique(flips),
             )
-        await conn.execute(
+        await execute_many(
+            conn,
             update(m).where(_in_scope(m, platform, community), m.c.id == bindparam("q"))
             .values(first_peer_answer_ts=bindparam("fp"), first_staff_answer_ts=bindparam("fs")),
             [{"q": q, "fp": fp, "fs": fs} for q, (fp, fs) in firsts.items()],

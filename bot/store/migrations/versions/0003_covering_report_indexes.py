@@ -9,6 +9,7 @@ Revises: 0002
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
@@ -50,7 +51,20 @@ def _replace(indexes: dict[str, dict[str, list[str]]]) -> None:
 
 def upgrade() -> None:
     _replace(NEW)
+    # Only questions need the wide index: most messages are not questions.
+    op.drop_index("ix_messages_questions", table_name="messages")
+    op.create_index("ix_messages_questions", "messages",
+                    NEW["messages"]["ix_messages_questions"],
+                    sqlite_where=sa.text("is_question = 1"),
+                    postgresql_where=sa.text("is_question"))
+    # Nothing reads messages by author alone; privacy re-keying may scan.
+    op.drop_index("ix_messages_author", table_name="messages")
+    # Without statistics SQLite would pick the wide ts index for per-question updates.
+    op.create_index("ix_answers_question", "answers",
+                    ["platform", "community", "question_id", "answerer"])
 
 
 def downgrade() -> None:
+    op.create_index("ix_messages_author", "messages", ["platform", "community", "author"])
+    op.drop_index("ix_answers_question", table_name="answers")
     _replace(OLD)
