@@ -199,7 +199,6 @@ class Engine:
         self._queue: asyncio.Queue[tuple[Event, bool]] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
         self.last_event_at: dict[Scope, float] = {}
-        self._writing: asyncio.Future[None] | None = None
 
     # -- live stream -----------------------------------------------------------------
     async def start(self) -> None:
@@ -308,46 +307,31 @@ class Engine:
                             ) -> IngestStats:
         state = await self.community(scope)
         stats = IngestStats(events=len(events))
-        try:
-            await self._settle()
-            await self._prefetch(state, events)
-            batch = FactBatch(scope)
-            for event in events:
-                if isinstance(event, MarkAnswer | UnmarkAnswer | NotQuestion | Thanks):
-                    await self._write(batch)
-                    await self._settle()  # corrections read what came before them
-                    batch = FactBatch(scope)
-                    result = await self._correction(state, event, batch)
-                    stats.corrections.append(result)
-                    if result.ok and batch.acks:
-                        stats.acks += len(batch.acks)
-                    await self._write(batch)
-                    batch = FactBatch(scope)
-                    continue
-                self._apply(state, event, batch, stats, catchup)
-                if len(batch.messages) >= self.batch_size:
-                    await self._write(batch)
-                    batch = FactBatch(scope)
-            await self._write(batch)
-        finally:
-            await self._settle()
+        await self._prefetch(state, events)
+        batch = FactBatch(scope)
+        for event in events:
+            if isinstance(event, MarkAnswer | UnmarkAnswer | NotQuestion | Thanks):
+                await self._write(batch)  # corrections read what came before them
+                batch = FactBatch(scope)
+                result = await self._correction(state, event, batch)
+                stats.corrections.append(result)
+                if result.ok and batch.acks:
+                    stats.acks += len(batch.acks)
+                await self._write(batch)
+                batch = FactBatch(scope)
+                continue
+            self._apply(state, event, batch, stats, catchup)
+            if len(batch.messages) >= self.batch_size:
+                await self._write(batch)
+                batch = FactBatch(scope)
+        await self._write(batch)
         if events:
             self.last_event_at[scope] = max(e.ts.timestamp() for e in events)
         return stats
 
     async def _write(self, batch: FactBatch) -> None:
-        """Start writing ``batch`` while the next one is prepared (one write at a time, in
-        order); ``_settle`` waits for it."""
-        if not batch:
-            return
-        await self._settle()
-        self._writing = asyncio.ensure_future(self.store.write(batch))
-
-    async def _settle(self) -> None:
-        """Wait for the write in progress, if any (its error, if any, is raised here)."""
-        if self._writing is not None:
-            writing, self._writing = self._writing, None
-            await writing
+        if batch:
+            await self.store.write(batch)
 
     async def _prefetch(self, state: _Community, events: list[Event]) -> None:
         """Load the earlier messages and answers this batch refers to."""
