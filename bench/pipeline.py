@@ -16,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bot.__main__ import tune_gc
 from bot.config import CommunitySettings
 from bot.engine import Engine
 from bot.events import Message
@@ -78,4 +79,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    tune_gc()  # as the innercircle command does
     main()

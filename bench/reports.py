@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot import reports
+from bot.__main__ import tune_gc
 from bot.config import CommunitySettings
 from bot.engine import Engine
 from bot.events import Message
@@ -91,6 +92,7 @@ async def main(target: int, path: Path) -> None:
 
 
 if __name__ == "__main__":
+    tune_gc()  # as the innercircle command does
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--db", type=Path, default=Path("out/bench/reports.sqlite"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import sys
 from collections.abc import Awaitable, Callable
@@ -143,8 +144,17 @@ def run(config: ConfigOption = None, db: DbOption = None) -> None:
     run_async(lambda: run_bot(settings, database_url(db, settings)))
 
 
+def tune_gc() -> None:
+    """Collect garbage less often. The engine keeps tens of thousands of small long-lived
+    objects (recent messages, linking windows); with the default thresholds the collector
+    walks them over and over and takes about a quarter of ingest time."""
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
+
+
 def main() -> None:
     """Entry point of the ``innercircle`` command."""
+    tune_gc()
     try:
         app()
     except KeyboardInterrupt:
