@@ -135,7 +135,7 @@ class _Story:
         if member.joined is not None and at < member.joined:
             return False
         if member.role == "drifter":
-            return at < self.end - timedelta(weeks=2) or self.rng.random() < 0.1
+            return at < self.end - timedelta(weeks=3) or self.rng.random() < 0.05
         return True
 
     def write(self) -> list[Event]:
