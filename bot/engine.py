@@ -33,6 +33,7 @@ from bot.events import (
 )
 from bot.identity import anon_id, user_hash
 from bot.scope import Scope
+from bot.signals.answers import credits_answer
 from bot.signals.emoji import normalize_emoji_set
 from bot.signals.links import Linker, default_linker
 from bot.signals.questions import is_question
@@ -427,7 +428,9 @@ class Engine:
                     answered, via = target, "mention"
                 elif ts - target.ts <= IMPLICIT_REACH_S:
                     answered = target
-        if answered is not None and not question and not is_non_answer(event.text):
+        if answered is not None and credits_answer(
+                reply_text=event.text, reply_is_question=question,
+                parent_is_question=answered.is_question, same_author=answered.author == author):
             answer = AnswerInfo(answered.id, event.id, author, answered.author, answered.ts, ts,
                                 via, staff)
             batch.answers.append(answer)

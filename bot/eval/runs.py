@@ -10,9 +10,9 @@ from pathlib import Path
 from bot.eval.kummerfeld import Log
 from bot.eval.molweni import Dialogue
 from bot.eval.scoring import Counts
+from bot.signals.answers import credits_answer
 from bot.signals.links import Linker
 from bot.signals.questions import is_question
-from bot.signals.thanks import is_non_answer
 from bot.signals.utterance import Utterance
 
 QuestionDetector = Callable[[str], bool]
@@ -97,11 +97,9 @@ def predict_dialogue(
         if parent is not None and 0 <= parent < index:
             links.add((index, parent))
             question = dialogue.utterances[parent]
-            if (
-                question.is_question
-                and question.author != msg.author
-                and not is_non_answer(msg.text)
-            ):
+            if credits_answer(reply_text=msg.text, reply_is_question=msg.is_question,
+                              parent_is_question=question.is_question,
+                              same_author=question.author == msg.author):
                 credits.add((index, parent))
         window.append(msg)
     return links, credits
