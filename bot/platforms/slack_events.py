@@ -160,8 +160,10 @@ def reaction_event(team: str, event: Mapping[str, Any], *, removed: bool) -> Rea
 
 def member_event(team: str, event: Mapping[str, Any], name: str | None = None,
                  now: datetime | None = None) -> MemberJoin | MemberLeave | None:
-    """``team_join``, ``member_joined_channel``, ``member_left_channel`` and a deactivated
-    ``user_change`` -> ``MemberJoin`` / ``MemberLeave``."""
+    """``team_join`` and a deactivated ``user_change`` -> ``MemberJoin`` / ``MemberLeave``.
+
+    Joining or leaving one channel is not joining or leaving the community: a member who
+    leaves #random is still a member (and may be named), so channel events give nothing."""
     kind = event.get("type")
     user_field = event.get("user")
     profile: Mapping[str, Any] = user_field if isinstance(user_field, Mapping) else {}
@@ -174,10 +176,10 @@ def member_event(team: str, event: Mapping[str, Any], name: str | None = None,
         return None
     when = (slack_time(event["event_ts"]) if event.get("event_ts")
             else now or datetime.now(UTC))
-    if kind in ("team_join", "member_joined_channel"):
+    if kind == "team_join":
         return MemberJoin(community=team, platform=PLATFORM, ts=when, user=user,
                           user_name=name, raw=event)
-    if kind == "member_left_channel" or (kind == "user_change" and profile.get("deleted")):
+    if kind == "user_change" and profile.get("deleted"):
         return MemberLeave(community=team, platform=PLATFORM, ts=when, user=user,
                            user_name=name, raw=event)
     return None

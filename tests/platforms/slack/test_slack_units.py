@@ -96,9 +96,9 @@ def test_members() -> None:
     join = member_event(T, {"type": "team_join", "event_ts": "1.0",
                             "user": {"id": "U5", "name": "e", "real_name": "Eve"}})
     assert isinstance(join, MemberJoin) and (join.user, join.user_name) == ("U5", "Eve")
-    left = member_event(T, {"type": "member_left_channel", "user": "U5", "channel": "C1",
-                            "event_ts": "2.0"}, name="Eve")
-    assert isinstance(left, MemberLeave)
+    for channel_only in ("member_left_channel", "member_joined_channel"):
+        assert member_event(T, {"type": channel_only, "user": "U5", "channel": "C1",
+                                "event_ts": "2.0"}, name="Eve") is None
     gone = member_event(T, {"type": "user_change", "event_ts": "3.0",
                             "user": {"id": "U5", "deleted": True}})
     assert isinstance(gone, MemberLeave)
