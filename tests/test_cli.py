@@ -93,3 +93,10 @@ def test_broken_config_names_the_key(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "community.answer_window_hours" in result.stderr
     assert "slack.mode" in result.stderr
+
+
+def test_run_without_tokens_says_what_to_set(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["run", "--db", str(tmp_path / "db.sqlite")],
+                           env={"INNERCIRCLE_DISCORD_TOKEN": "", "INNERCIRCLE_SLACK_BOT_TOKEN": ""})
+    assert result.exit_code == 2
+    assert "[discord] token" in result.stderr and "[slack] bot_token" in result.stderr
