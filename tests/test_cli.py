@@ -100,3 +100,16 @@ def test_run_without_tokens_says_what_to_set(tmp_path: Path) -> None:
                            env={"INNERCIRCLE_DISCORD_TOKEN": "", "INNERCIRCLE_SLACK_BOT_TOKEN": ""})
     assert result.exit_code == 2
     assert "[discord] token" in result.stderr and "[slack] bot_token" in result.stderr
+
+
+def test_hostile_names_and_text_are_shown_not_interpreted(tmp_path: Path) -> None:
+    chat = Chat()
+    q = chat.msg("u1", "Why does [/bold] [red]break[/red] the build?", author_name="[/]")
+    chat.msg("u2", "escape it", reply_to=q, author_name="[link=http://x]bob")
+    events = write_events(tmp_path / "events.jsonl", [json.dumps(e.to_json()) for e in chat.take()])
+    db = str(tmp_path / "db.sqlite")
+    assert runner.invoke(app, ["replay", str(events), "--db", db]).exit_code == 0
+    period = ["--since", "2026-11-01", "--until", "2026-11-08", "--db", db]
+    helpers = runner.invoke(app, ["report", "helpers", *period])
+    assert helpers.exit_code == 0, helpers.output
+    assert "[link=" in helpers.stdout  # shown as written, not taken as markup

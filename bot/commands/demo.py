@@ -12,6 +12,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.panel import Panel
 from rich.progress import Progress
+from rich.text import Text
 
 from bot import reports
 from bot.config import Settings
@@ -91,7 +92,7 @@ async def _print_reports(store: Store, engine: Engine, settings: Settings, now: 
 
     digest = await _digest(store, engine, settings, scope, now)
     if digest is not None:
-        console.print(Panel(digest.plain_text(), title="Moderator digest (sent by DM)",
+        console.print(Panel(Text(digest.plain_text()), title="Moderator digest (sent by DM)",
                             expand=False))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from rich.markup import escape
 from rich.table import Table
 
 from bot.metrics.health import Health
@@ -31,9 +32,10 @@ def health_table(now: Health, before: Health | None, period: Period) -> Table:
 
 
 def advocate_name(entry: NamedAdvocate) -> str:
+    """A member's name as a table cell (names are the members' own text: never markup)."""
     if entry.anonymous:
         return "(a member who opted out)"
-    label = entry.name or entry.advocate.user
+    label = escape(entry.name or entry.advocate.user)
     return f"{label} (left)" if entry.left else label
 
 
@@ -68,8 +70,8 @@ def unanswered_table(questions: list[OpenQuestion], period: Period, limit: int =
         table.add_column(column)
     for q in questions[:limit]:
         asked = datetime.fromtimestamp(q.ts, UTC).strftime("%a %d %b %H:%M")
-        table.add_row(asked, duration(q.age_s), q.channel,
-                      q.excerpt if q.excerpt is not None else "(text no longer kept)")
+        table.add_row(asked, duration(q.age_s), escape(q.channel),
+                      escape(q.excerpt) if q.excerpt is not None else "(text no longer kept)")
     if len(questions) > limit:
         table.add_row("", "", "", f"… and {len(questions) - limit} more")
     return table
