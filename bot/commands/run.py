@@ -38,8 +38,9 @@ def adapters_for(runtime: Runtime) -> list[Adapter]:
     return found
 
 
-async def run_bot(settings: Settings, url: str) -> None:
-    """Connect to every configured platform; stop cleanly on SIGINT/SIGTERM."""
+async def run_bot(settings: Settings, url: str, stop: asyncio.Event | None = None) -> None:
+    """Connect to every configured platform; stop cleanly on SIGINT/SIGTERM (or when
+    ``stop`` is set, for a caller that embeds the bot)."""
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not settings.discord.token and not settings.slack.bot_token:
@@ -49,7 +50,7 @@ async def run_bot(settings: Settings, url: str) -> None:
     store = await Store.open(url)
     runtime = Runtime(settings, store)
     adapters = adapters_for(runtime)
-    stop = asyncio.Event()
+    stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
@@ -73,3 +74,6 @@ async def run_bot(settings: Settings, url: str) -> None:
         await runtime.stop_jobs()
         await runtime.engine.stop()
         await store.close()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.remove_signal_handler(sig)
