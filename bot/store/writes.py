@@ -79,7 +79,7 @@ async def write_batch(conn: AsyncConnection, batch: FactBatch) -> None:
     if batch.answers:
         await execute_many(conn, insert_ignore(a, dialect),
                            [_answer_row(scope, x) for x in batch.answers])
-        batch.touched_questions.update(x.question_id for x in batch.answers)
+        await _earlier_first_answers(conn, platform, community, batch.answers)
     if batch.marked_answers:
         stmt = upsert(a, dialect, ["platform", "community", "question_id", "answer_id"], {
             "active": lambda ex: ex.active, "via": lambda ex: ex.via,
@@ -100,7 +100,12 @@ async def write_batch(conn: AsyncConnection, batch: FactBatch) -> None:
     if batch.acks:
         await execute_many(conn, insert_ignore(k, dialect),
                            [{**scope, **row} for row in batch.acks])
-        batch.touched_questions.update(row["question_id"] for row in batch.acks)
+        pairs = {(row["question_id"], row["helper"]) for row in batch.acks}
+        await execute_many(
+            conn,
+            update(a).where(_in_scope(a, platform, community), a.c.question_id == bindparam("q"),
+                            a.c.answerer == bindparam("h")).values(acknowledged=True),
+            [{"q": q, "h": h} for q, h in sorted(pairs)])
     for sources in chunks(batch.removed_acks):
         found = await conn.execute(
             select(k.c.question_id)
@@ -188,6 +193,27 @@ async def _write_excerpts(conn: AsyncConnection, batch: FactBatch, scope: dict[s
     for ids in chunks(drop):
         await conn.execute(delete(t).where(
             _in_scope(t, scope["platform"], scope["community"]), t.c.message_id.in_(ids)))
+
+
+async def _earlier_first_answers(conn: AsyncConnection, platform: str, community: str,
+                                 added: list[AnswerInfo]) -> None:
+    """New answers can only make a question's first answer earlier: no need to recompute
+    (removals do recompute, see ``refresh_questions``)."""
+    for staff, column in ((False, m.c.first_peer_answer_ts), (True, m.c.first_staff_answer_ts)):
+        earliest: dict[str, float] = {}
+        for x in added:
+            if x.answerer_is_staff == staff and x.active and x.answerer != x.asker:
+                if x.question_id not in earliest or x.ts < earliest[x.question_id]:
+                    earliest[x.question_id] = x.ts
+        if not earliest:
+            continue
+        ts = bindparam("answered_at")
+        await execute_many(
+            conn,
+            update(m).where(_in_scope(m, platform, community), m.c.id == bindparam("q"))
+            .values({column: case((column.is_(None), ts), (ts < column, ts), else_=column)}),
+            [{"q": q, "answered_at": t} for q, t in earliest.items()],
+        )
 
 
 async def refresh_questions(conn: AsyncConnection, platform: str, community: str,
