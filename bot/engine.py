@@ -107,7 +107,8 @@ class _Community:
         self.windows: dict[tuple[str, str | None], list[Utterance]] = {}
         self.window_last: dict[tuple[str, str | None], float] = {}
         self.identities: dict[str, str | None] = {}
-        self.staff_seen: dict[str, bool] = {}
+        # per member: (name, staff, day, earliest message ts, seen in catch-up) last written
+        self.members_written: dict[str, tuple[str | None, bool, int, float, bool]] = {}
         self.since_prune = 0
 
     # -- who is who --------------------------------------------------------------------
@@ -457,13 +458,22 @@ class Engine:
             self._keep_excerpt(settings, batch, event.id, event.text, ts)
         day = int(ts // DAY)
         batch.activity[(author, day)] = batch.activity.get((author, day), 0) + 1
-        seen = batch.member(author)
-        if event.author_name and author == event.author:
-            seen.name = event.author_name
-        seen.is_staff = staff
-        seen.first_seen_at = ts if seen.first_seen_at is None else min(seen.first_seen_at, ts)
-        seen.last_seen_at = ts if seen.last_seen_at is None else max(seen.last_seen_at, ts)
-        seen.seen_in_catchup = seen.seen_in_catchup or catchup
+        name = event.author_name if author == event.author else None
+        written = state.members_written.get(author)
+        # A member's row changes only with a new name, staff status or day, or an earlier
+        # first message: most messages need no member write at all.
+        if (written is None or written[:3] != (name, staff, day) or ts < written[3]
+                or (catchup and not written[4])):
+            state.members_written[author] = (name, staff, day,
+                                             ts if written is None else min(ts, written[3]),
+                                             catchup or bool(written and written[4]))
+            seen = batch.member(author)
+            if name:
+                seen.name = name
+            seen.is_staff = staff
+            seen.first_seen_at = ts if seen.first_seen_at is None else min(seen.first_seen_at, ts)
+            seen.last_seen_at = ts if seen.last_seen_at is None else max(seen.last_seen_at, ts)
+            seen.seen_in_catchup = seen.seen_in_catchup or catchup
         cursor_key = event.channel if not in_thread else f"{event.channel}/{event.thread}"
         previous = batch.cursors.get(cursor_key)
         if previous is None or ts >= previous[0]:

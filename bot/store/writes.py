@@ -202,9 +202,9 @@ async def _earlier_first_answers(conn: AsyncConnection, platform: str, community
     for staff, column in ((False, m.c.first_peer_answer_ts), (True, m.c.first_staff_answer_ts)):
         earliest: dict[str, float] = {}
         for x in added:
-            if x.answerer_is_staff == staff and x.active and x.answerer != x.asker:
-                if x.question_id not in earliest or x.ts < earliest[x.question_id]:
-                    earliest[x.question_id] = x.ts
+            if (x.answerer_is_staff == staff and x.active and x.answerer != x.asker
+                    and x.ts < earliest.get(x.question_id, float("inf"))):
+                earliest[x.question_id] = x.ts
         if not earliest:
             continue
         ts = bindparam("answered_at")
