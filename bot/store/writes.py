@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, bindparam, case, delete, func, select, update
+from sqlalchemy import BindParameter, Float, and_, bindparam, case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store import schema
@@ -207,7 +207,7 @@ async def _earlier_first_answers(conn: AsyncConnection, platform: str, community
                 earliest[x.question_id] = x.ts
         if not earliest:
             continue
-        ts = bindparam("answered_at")
+        ts: BindParameter[float] = bindparam("answered_at", type_=Float)
         await execute_many(
             conn,
             update(m).where(_in_scope(m, platform, community), m.c.id == bindparam("q"))
