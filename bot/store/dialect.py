@@ -43,21 +43,24 @@ async def fetch_tuples(conn: Any, stmt: Any) -> list[tuple[Any, ...]]:
 
 
 async def execute_many(conn: Any, stmt: Any, rows: list[dict[str, Any]]) -> None:
-    """Execute an INSERT (or UPSERT) for many rows; the hot path of ingestion.
+    """Execute an INSERT (or UPSERT, or UPDATE) for many rows; the hot path of ingestion.
 
-    On SQLite the compiled statement goes straight to the driver's ``executemany``, inside
-    the transaction the caller holds: per-row parameter processing in SQLAlchemy costs more
-    than SQLite's own work. Elsewhere SQLAlchemy's executemany is used as it is.
+    On SQLite the statement, compiled with named parameters, goes straight to the driver's
+    ``executemany`` with the row dicts, inside the transaction the caller holds: per-row
+    parameter processing in SQLAlchemy costs more than SQLite's own work. Elsewhere
+    SQLAlchemy's executemany is used as it is.
     """
     if not rows:
         return
     if conn.dialect.name != "sqlite":
         await conn.execute(stmt, rows)
         return
-    compiled = stmt.compile(dialect=conn.dialect, column_keys=list(rows[0]))
-    defaults = compiled.construct_params(rows[0])
-    order = compiled.positiontup or ()
-    data = [tuple(row[name] if name in row else defaults[name] for name in order)
-            for row in rows]
+    compiled = stmt.compile(dialect=_NAMED_SQLITE, column_keys=list(rows[0]))
+    constants = {name: value for name, value in compiled.construct_params(rows[0]).items()
+                 if name not in rows[0]}
+    data = [{**constants, **row} for row in rows] if constants else rows
     raw = await conn.get_raw_connection()
     await raw.driver_connection.executemany(str(compiled), data)
+
+
+_NAMED_SQLITE = sqlite.dialect(paramstyle="named")
