@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Table, and_, false, func, or_, select, true, union
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -15,9 +16,11 @@ m, a, d, mem = schema.messages, schema.answers, schema.activity_days, schema.mem
 DAY = 86400
 
 
-@dataclass(frozen=True, slots=True)
-class QuestionFact:
-    """A question and when it was first answered by a peer and by staff (or ``None``)."""
+class QuestionFact(NamedTuple):
+    """A question and when it was first answered by a peer and by staff (or ``None``).
+
+    Facts are named tuples: a month of a large community is tens of thousands of them, and
+    a tuple is the cheapest immutable record to make from a database row."""
 
     id: str
     channel: str
@@ -27,8 +30,7 @@ class QuestionFact:
     first_staff_answer_ts: float | None
 
 
-@dataclass(frozen=True, slots=True)
-class AnswerFact:
+class AnswerFact(NamedTuple):
     """One answer message to a question (several may make one answer, see metrics)."""
 
     question_id: str
@@ -78,7 +80,7 @@ async def question_facts(
             m.c.deleted == false(),
         ),
     )
-    return [QuestionFact(*row) for row in rows]
+    return list(map(QuestionFact._make, rows))
 
 
 async def answer_facts(
@@ -103,10 +105,10 @@ async def answer_facts(
             a.c.answerer != a.c.asker,
         ),
     )
-    return [
-        AnswerFact(q, h, k, qts, ts, bool(staff), bool(ack))
-        for q, h, k, qts, ts, staff, ack in rows
-    ]
+    if conn.dialect.name == "sqlite":  # booleans come back as 0/1
+        return [AnswerFact(q, h, k, qts, ts, staff == 1, ack == 1)
+                for q, h, k, qts, ts, staff, ack in rows]
+    return list(map(AnswerFact._make, rows))
 
 
 async def active_members(conn: AsyncConnection, scope: Scope, since: float, until: float) -> int:
