@@ -291,3 +291,19 @@ async def test_a_clean_shutdown_writes_everything_submitted(store: Store) -> Non
         await engine.submit(event)
     await engine.stop()
     assert (await health(store)).active_members == 7
+
+
+async def test_active_members_counts_each_human_once_across_partial_days(store: Store) -> None:
+    chat = Chat()  # START is Monday 10:00 UTC
+    chat.msg("early", "before the period", after=timedelta(hours=-20))  # Sunday 14:00
+    chat.msg("ann", "first partial day", after=timedelta(hours=21))  # Monday 11:00
+    chat.msg("bob", "a whole day", after=timedelta(days=1))  # Tuesday 11:00
+    chat.msg("ann", "again, another day", after=timedelta(days=1))  # Wednesday 11:00
+    chat.msg("cat", "last partial day", after=timedelta(days=2))  # Friday 11:00
+    await Engine(store).ingest(chat.take())
+    monday_1001 = START.timestamp() + 60
+    friday = START.timestamp() + 4 * 86400
+    assert await store.active_members(SCOPE, monday_1001, friday + 3 * 3600) == 3
+    assert await store.active_members(SCOPE, monday_1001, friday + 1800) == 2  # not cat
+    assert await store.active_members(SCOPE, monday_1001 + 86400, friday + 3 * 3600) == 3
+    assert await store.active_members(SCOPE, monday_1001 - 86400, monday_1001) == 1  # early
