@@ -35,6 +35,7 @@ from bot.identity import anon_id, user_hash
 from bot.scope import Scope
 from bot.signals.answers import credits_answer
 from bot.signals.emoji import normalize_emoji_set
+from bot.signals.features import clear_caches
 from bot.signals.links import Linker, default_linker
 from bot.signals.questions import is_question
 from bot.signals.thanks import is_non_answer, is_thanks
@@ -302,8 +303,11 @@ class Engine:
         return found
 
     def forget_state(self, scope: Scope) -> None:
-        """Drop what is remembered of ``scope`` (after its settings or privacy changed)."""
+        """Drop what is remembered of ``scope`` (after its settings or privacy changed),
+        message text in the signals' caches included: after an opt-out or a forget nothing
+        in memory still holds what the member wrote."""
         self._communities.pop(scope, None)
+        clear_caches()
 
     async def _ingest_scope(self, scope: Scope, events: list[Event], catchup: bool
                             ) -> IngestStats:

@@ -307,3 +307,18 @@ async def test_active_members_counts_each_human_once_across_partial_days(store: 
     assert await store.active_members(SCOPE, monday_1001, friday + 1800) == 2  # not cat
     assert await store.active_members(SCOPE, monday_1001 + 86400, friday + 3 * 3600) == 3
     assert await store.active_members(SCOPE, monday_1001 - 86400, monday_1001) == 1  # early
+
+
+async def test_forgetting_a_community_state_drops_cached_text(store: Store) -> None:
+    from bot.signals import features
+
+    chat = Chat()
+    chat.msg("ann", "my secret question about invoices?")
+    chat.msg("bob", "an answer")
+    engine = Engine(store)
+    await engine.ingest(chat.take())
+    cached = [i.text for i in features._CACHE.values()]
+    assert any("secret" in t for t in cached)
+    engine.forget_state(SCOPE)
+    assert not any("secret" in i.text for i in features._CACHE.values())
+    assert not features._WINDOWS

@@ -348,7 +348,7 @@ def _window(history: Sequence[Utterance], n: int) -> list[tuple[Utterance, Info]
 
 
 def clear_caches() -> None:
-    """Forget every cached message info and carried window (tests and benchmarks)."""
+    """Forget every cached message info and carried window (privacy changes, tests)."""
     _CACHE.clear()
     _NAMES.clear()
     _WINDOWS.clear()
