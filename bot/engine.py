@@ -555,11 +555,10 @@ class Engine:
             for answer in state.answers.get(event.id, []):
                 answer.active = False
             batch.deactivated_answers.add(event.id)
-        for window in state.windows.values():
-            for utterance in window:
-                if utterance.id == event.id:
-                    utterance.text = event.text
-                    utterance.is_question = question
+        for utterance in state.windows.get(_window_key(info), ()):
+            if utterance.id == event.id:
+                utterance.text = event.text
+                utterance.is_question = question
 
     def _on_delete(self, state: _Community, event: MessageDelete, batch: FactBatch) -> None:
         info = state.recent.get(event.id)
@@ -573,10 +572,9 @@ class Engine:
         if info.is_question:
             batch.deactivated_questions.add(event.id)
         batch.excerpts[event.id] = None
-        for window in state.windows.values():
-            for utterance in list(window):
-                if utterance.id == event.id:
-                    window.remove(utterance)
+        window = state.windows.get(_window_key(info))
+        if window is not None:
+            window[:] = [u for u in window if u.id != event.id]
 
     def _on_membership(self, state: _Community, event: MemberJoin | MemberLeave,
                        batch: FactBatch) -> None:
@@ -713,6 +711,12 @@ class Engine:
                            "question_id": answer.question_id, "helper": helper,
                            "user_id": actor, "ts": ts})
         return CorrectionResult(True, "thanks recorded", answer.question_id)
+
+
+def _window_key(info: MessageInfo) -> tuple[str, str | None]:
+    """The linking window a message joined: its channel, or its thread in the channel."""
+    in_thread = info.thread is not None and info.thread != info.id
+    return info.channel, info.thread if in_thread else None
 
 
 def _open_question(info: MessageInfo, author: str) -> bool:
