@@ -19,8 +19,10 @@ def weekly_trend_png(weeks: list[tuple[str, Health]], title: str = "Community he
     peer_share = [None if h.peer_answer_rate is None else h.peer_answer_rate * 100
                   for _, h in weeks]
     answered_share = [None if h.answer_rate is None else h.answer_rate * 100 for _, h in weeks]
-    response_h = [None if h.median_first_response_s is None else h.median_first_response_s / 3600
-                  for _, h in weeks]
+    seconds = [h.median_first_response_s for _, h in weeks]
+    longest = max((v for v in seconds if v is not None), default=0.0)
+    unit, per = ("hours", 3600) if longest >= 2 * 3600 else ("minutes", 60)
+    response = [None if v is None else v / per for v in seconds]
 
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6), sharex=True,
                                       gridspec_kw={"height_ratios": [3, 2]})
@@ -37,9 +39,9 @@ def weekly_trend_png(weeks: list[tuple[str, Health]], title: str = "Community he
         handles = top.get_legend_handles_labels()[0] + share.get_legend_handles_labels()[0]
         top.legend(handles=handles, loc="upper left", fontsize=8)
         top.set_title(title)
-        bottom.plot(labels, [v if v is not None else float("nan") for v in response_h],
+        bottom.plot(labels, [v if v is not None else float("nan") for v in response],
                     color="#b45309", marker="o")
-        bottom.set_ylabel("Median first\nresponse (hours)")
+        bottom.set_ylabel(f"Median first\nresponse ({unit})")
         bottom.tick_params(axis="x", labelrotation=45, labelsize=8)
         bottom.grid(alpha=0.3)
         fig.tight_layout()
