@@ -95,6 +95,7 @@ class DatabaseSettings(_Section):
 class EngineSettings(_Section):
     batch_size: int = Field(500, ge=1, le=100_000)
     flush_interval_s: float = Field(0.5, gt=0)
+    undelivered_file: str = "data/undelivered-events.jsonl"
 
 
 class DiscordSettings(_Section):

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bot.config import CommunitySettings
 from bot.events import (
@@ -51,6 +53,7 @@ RECENT_ANSWERS = 50_000
 THANKS_REACH_S = 7 * 86400  # a thank-you credits an answer given at most this long before
 WINDOW_IDLE_S = 6 * 3600  # a thread's linking window is dropped after this long without messages
 DAY = 86400
+RETRY_DELAYS = (1.0, 5.0, 30.0)  # seconds between attempts to write a live batch
 # Without a reply, a thread or a mention, credit needs closeness: a message hours after a
 # question in a quiet channel is rarely its answer.
 IMPLICIT_REACH_S = 6 * 3600
@@ -191,8 +194,11 @@ class Engine:
 
     def __init__(self, store: Store, defaults: CommunitySettings | None = None,
                  linker: Linker | None = None, *, batch_size: int = 500,
-                 flush_interval: float = 0.5) -> None:
+                 flush_interval: float = 0.5, undelivered: Path | None = None,
+                 retry_delays: tuple[float, ...] = RETRY_DELAYS) -> None:
         self.store = store
+        self.undelivered = undelivered
+        self.retry_delays = retry_delays
         self.defaults = defaults or CommunitySettings()
         self.linker = linker or default_linker()
         self.batch_size = batch_size
@@ -263,12 +269,36 @@ class Engine:
         catchup = [e for e, c in pending if c]
         try:
             if catchup:
-                await self.ingest(catchup, catchup=True)
+                await self._deliver(catchup, catchup=True)
             if live:
-                await self.ingest(live)
+                await self._deliver(live, catchup=False)
         finally:
             for _ in pending:
                 self._queue.task_done()
+
+    async def _deliver(self, events: list[Event], *, catchup: bool) -> None:
+        """Ingest live events, retrying while the database is away. A batch that still
+        fails is appended to the ``undelivered`` JSONL file, for ``innercircle replay``."""
+        for attempt, delay in enumerate((*self.retry_delays, None), start=1):
+            try:
+                await self.ingest(events, catchup=catchup)
+                return
+            except Exception:
+                log.exception("writing %d events failed (attempt %d)", len(events), attempt)
+                # Memory may be ahead of the database now: start again from what is stored.
+                for scope in {Scope(e.platform, e.community) for e in events}:
+                    self.forget_state(scope)
+                if delay is not None:
+                    await asyncio.sleep(delay)
+        if self.undelivered is None:
+            log.error("%d events could not be written and are lost", len(events))
+            return
+        self.undelivered.parent.mkdir(parents=True, exist_ok=True)
+        with self.undelivered.open("a", encoding="utf-8") as handle:
+            for event in events:
+                handle.write(json.dumps(event.to_json(), ensure_ascii=False) + "\n")
+        log.error("%d events could not be written; kept in %s (replay them with "
+                  "`innercircle replay`)", len(events), self.undelivered)
 
     # -- batches ---------------------------------------------------------------------
     async def apply(self, event: Event) -> CorrectionResult | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from bot.config import CommunitySettings, Settings
@@ -40,7 +41,8 @@ class Runtime:
         self.store = store
         self.engine = engine or Engine(store, settings.community,
                                        batch_size=settings.engine.batch_size,
-                                       flush_interval=settings.engine.flush_interval_s)
+                                       flush_interval=settings.engine.flush_interval_s,
+                                       undelivered=Path(settings.engine.undelivered_file))
         self.clock = clock
         self.platforms: dict[str, Platform] = {}
         self.started_at = clock()

@@ -4,6 +4,9 @@ idempotent replay. Each test runs on a SQLite file and on PostgreSQL."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
+
+import pytest
 
 from bot import reports
 from bot.config import CommunitySettings
@@ -322,3 +325,53 @@ async def test_forgetting_a_community_state_drops_cached_text(store: Store) -> N
     engine.forget_state(SCOPE)
     assert not any("secret" in i.text for i in features._CACHE.values())
     assert not features._WINDOWS
+
+
+async def test_live_events_survive_a_database_outage(store: Store, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    chat = Chat()
+    q = chat.msg("ann", "How do I reset my password?")
+    chat.msg("bob", "Settings, then reset", reply_to=q)
+    real_write = Store.write
+    failures = {"left": 2}
+
+    async def flaky(self: Store, batch: object) -> None:
+        if failures["left"]:
+            failures["left"] -= 1
+            raise ConnectionError("database went away")
+        await real_write(self, batch)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "write", flaky)
+    engine = Engine(store, retry_delays=(0, 0), undelivered=tmp_path / "undelivered.jsonl")
+    await engine.start()
+    for event in chat.take():
+        await engine.submit(event)
+    await engine.stop()
+    assert (await health(store)).answered == 1  # the third attempt wrote everything
+    assert not (tmp_path / "undelivered.jsonl").exists()
+
+
+async def test_events_that_cannot_be_written_are_kept_for_replay(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.replay import replay_file
+
+    chat = Chat()
+    q = chat.msg("ann", "How do I reset my password?")
+    chat.msg("bob", "Settings, then reset", reply_to=q)
+    real_write = Store.write
+
+    async def down(self: Store, batch: object) -> None:
+        raise ConnectionError("database went away")
+
+    monkeypatch.setattr(Store, "write", down)
+    kept = tmp_path / "undelivered.jsonl"
+    engine = Engine(store, retry_delays=(0,), undelivered=kept)
+    await engine.start()
+    for event in chat.take():
+        await engine.submit(event)
+    await engine.stop()
+    assert len(kept.read_text().splitlines()) == 2
+    monkeypatch.setattr(Store, "write", real_write)
+    result = await replay_file(Engine(store), kept)
+    assert not result.bad
+    assert (await health(store)).answered == 1
