@@ -114,6 +114,8 @@ class _Community:
         # per member: (name, staff, day, earliest message ts, seen in catch-up) last written
         self.members_written: dict[str, tuple[str | None, bool, int, float, bool]] = {}
         self.since_prune = 0
+        # the newest message time stored (or about to be): newer messages are surely new
+        self.newest_stored: float | None = None
 
     # -- who is who --------------------------------------------------------------------
     def identity(self, user: str, ts: float) -> str | None:
@@ -370,12 +372,14 @@ class Engine:
             await self.store.write(batch)
 
     async def _prefetch(self, state: _Community, events: list[Event]) -> None:
-        """Load the earlier messages and answers this batch refers to."""
+        """Load the earlier messages and answers this batch refers to, and learn which of its
+        messages are stored already (a replay, a catch-up overlap): those count once."""
+        own: set[str] = set()
         wanted: set[str] = set()
         answer_targets: set[str] = set()
         for event in events:
             if isinstance(event, Message):
-                wanted.add(event.id)
+                own.add(event.id)
                 if event.reply_to:
                     wanted.add(event.reply_to)
                 if event.thread:
@@ -386,7 +390,15 @@ class Engine:
             elif isinstance(event, MessageEdit | MessageDelete):
                 wanted.add(event.id)
                 answer_targets.add(event.id)
-        missing = [i for i in wanted if i not in state.recent]
+        if state.newest_stored is None:
+            state.newest_stored = await self.store.newest_message_ts(state.scope)
+        # A message newer than everything stored cannot be stored already (the same event
+        # always has the same time): only older ones, from a replay or a catch-up, are probed.
+        fresh = [e.id for e in events if isinstance(e, Message) and e.id not in state.recent
+                 and e.ts.timestamp() <= state.newest_stored]
+        stored = await self.store.stored_message_ids(state.scope, fresh) if fresh else set()
+        missing = [i for i in wanted | stored
+                   if i not in state.recent and (i not in own or i in stored)]
         if missing:
             for info in (await self.store.message_infos(state.scope, missing)).values():
                 state.remember(info)
@@ -477,6 +489,8 @@ class Engine:
         info = MessageInfo(event.id, event.channel, author, ts, event.thread, question, False,
                            False, staff, parent)
         state.remember(info)
+        if state.newest_stored is not None and ts > state.newest_stored:
+            state.newest_stored = ts
         window.append(utterance)
         if len(window) > state.history:
             del window[0]

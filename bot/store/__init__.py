@@ -35,6 +35,14 @@ class Store(WeeklyQueries, PrivacyQueries, Database):
         async with self.engine.begin() as conn:
             return await purge_expired_excerpts(conn, now)
 
+    async def newest_message_ts(self, scope: Scope) -> float:
+        async with self.engine.connect() as conn:
+            return await reads.newest_message_ts(conn, scope)
+
+    async def stored_message_ids(self, scope: Scope, ids: list[str]) -> set[str]:
+        async with self.engine.connect() as conn:
+            return await reads.stored_message_ids(conn, scope, ids)
+
     async def message_infos(self, scope: Scope, ids: list[str]) -> dict[str, MessageInfo]:
         async with self.engine.connect() as conn:
             return await reads.message_infos(conn, scope, ids)

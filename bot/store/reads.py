@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, Table, and_, false, select, true
+from sqlalchemy import ColumnElement, Table, and_, false, func, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.scope import Scope
 from bot.store import schema
+from bot.store.dialect import fetch_tuples
 from bot.store.facts import AnswerInfo, MessageInfo
 from bot.store.writes import chunks
 
@@ -37,6 +38,23 @@ async def message_infos(conn: AsyncConnection, scope: Scope, ids: Iterable[str]
         rows = await conn.execute(select(*_INFO_COLUMNS).where(_scoped(m, scope), m.c.id.in_(part)))
         for row in rows:
             found[row.id] = _info(row)
+    return found
+
+
+async def newest_message_ts(conn: AsyncConnection, scope: Scope) -> float:
+    """The time of the newest stored message of ``scope`` (-inf when there is none)."""
+    newest = (await conn.execute(select(func.max(m.c.ts)).where(_scoped(m, scope)))).scalar()
+    return float("-inf") if newest is None else float(newest)
+
+
+async def stored_message_ids(conn: AsyncConnection, scope: Scope, ids: Iterable[str]
+                             ) -> set[str]:
+    """Which of ``ids`` are stored already (read from the primary key alone)."""
+    found: set[str] = set()
+    for part in chunks(set(ids), 2000):
+        rows = await fetch_tuples(conn, select(m.c.id).where(_scoped(m, scope),
+                                                             m.c.id.in_(part)))
+        found.update(row[0] for row in rows)
     return found
 
 
