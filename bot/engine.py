@@ -13,12 +13,12 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import CommunitySettings
+from bot.corrections import CorrectionResult, Corrections
 from bot.events import (
     Event,
     MarkAnswer,
@@ -33,10 +33,9 @@ from bot.events import (
     Thanks,
     UnmarkAnswer,
 )
-from bot.identity import anon_id, user_hash
+from bot.memory import THANKS_REACH_S, CommunityMemory, open_question, window_key
 from bot.scope import Scope
 from bot.signals.answers import credits_answer
-from bot.signals.emoji import normalize_emoji_set
 from bot.signals.features import clear_caches
 from bot.signals.links import Linker, default_linker
 from bot.signals.questions import is_question
@@ -48,24 +47,11 @@ from bot.store.facts import AnswerInfo, FactBatch, MessageInfo
 log = logging.getLogger(__name__)
 
 EXCERPT_CHARS = 200
-RECENT_MESSAGES = 50_000  # per community: what links and reactions resolve without the database
-RECENT_ANSWERS = 50_000
-THANKS_REACH_S = 7 * 86400  # a thank-you credits an answer given at most this long before
-WINDOW_IDLE_S = 6 * 3600  # a thread's linking window is dropped after this long without messages
 DAY = 86400
 RETRY_DELAYS = (1.0, 5.0, 30.0)  # seconds between attempts to write a live batch
 # Without a reply, a thread or a mention, credit needs closeness: a message hours after a
 # question in a quiet channel is rarely its answer.
 IMPLICIT_REACH_S = 6 * 3600
-
-
-@dataclass(slots=True)
-class CorrectionResult:
-    """What became of a correction or credit: ``ok`` and a reason a person can read."""
-
-    ok: bool
-    reason: str
-    question_id: str | None = None
 
 
 @dataclass(slots=True)
@@ -87,110 +73,6 @@ class IngestStats:
         self.corrections.extend(other.corrections)
 
 
-class _Community:
-    """What the engine remembers of one community between batches (in memory only)."""
-
-    def __init__(self, scope: Scope, settings: CommunitySettings,
-                 privacy: dict[str, tuple[str, float]], secret: bytes, history: int) -> None:
-        self.scope = scope
-        self.settings = settings
-        self.privacy = privacy
-        self.secret = secret
-        self.history = history
-        self.ack_emoji = normalize_emoji_set(settings.ack_emoji)
-        self.staff_roles = {r.lower() for r in settings.staff_roles}
-        self.staff_users = set(settings.staff_users)
-        self.ignored = set(settings.ignored_users)
-        self.watched = set(settings.watched_channels)
-        self.excluded = set(settings.excluded_channels)
-        self.help = set(settings.help_channels)
-        self.forum = set(settings.forum_channels)
-        self.recent: OrderedDict[str, MessageInfo] = OrderedDict()
-        self.answers: OrderedDict[str, list[AnswerInfo]] = OrderedDict()  # by answer message
-        self.latest_answer: dict[tuple[str, str], AnswerInfo] = {}  # (asker, helper)
-        self.windows: dict[tuple[str, str | None], list[Utterance]] = {}
-        self.window_last: dict[tuple[str, str | None], float] = {}
-        self.identities: dict[str, str | None] = {}
-        # per member: (name, staff, day, earliest message ts, seen in catch-up) last written
-        self.members_written: dict[str, tuple[str | None, bool, int, float, bool]] = {}
-        self.since_prune = 0
-        # the newest message time stored (or about to be): newer messages are surely new
-        self.newest_stored: float | None = None
-
-    # -- who is who --------------------------------------------------------------------
-    def identity(self, user: str, ts: float) -> str | None:
-        """The id facts about ``user`` are stored under; ``None``: forgotten, drop the fact."""
-        if not self.privacy:
-            return user
-        cached = self.identities.get(user, "")
-        if cached != "" and cached is not None:
-            return cached
-        hashed = user_hash(self.secret, self.scope, user)
-        state = self.privacy.get(hashed)
-        if state is None:
-            result: str | None = user
-        elif state[0] == "forgotten" and ts <= state[1]:
-            return None  # a re-import of something said before the member was forgotten
-        else:
-            result = anon_id(hashed)
-        self.identities[user] = result
-        return result
-
-    def is_staff(self, message: Message) -> bool:
-        if message.author_is_staff or message.author in self.staff_users:
-            return True
-        return any(role.lower() in self.staff_roles for role in message.author_roles)
-
-    def watches(self, channel: str) -> bool:
-        if channel in self.excluded:
-            return False
-        return not self.watched or channel in self.watched
-
-    def channel_kind(self, channel: str, declared: str) -> str:
-        if channel in self.forum:
-            return "forum"
-        if channel in self.help:
-            return "help"
-        return declared
-
-    # -- memory ----------------------------------------------------------------------
-    def remember(self, info: MessageInfo) -> None:
-        self.recent[info.id] = info
-        self.recent.move_to_end(info.id)
-        if len(self.recent) > RECENT_MESSAGES:
-            self.recent.popitem(last=False)
-
-    def remember_answer(self, answer: AnswerInfo) -> None:
-        rows = self.answers.setdefault(answer.answer_id, [])
-        rows[:] = [r for r in rows if r.question_id != answer.question_id]
-        rows.append(answer)
-        self.answers.move_to_end(answer.answer_id)
-        if len(self.answers) > RECENT_ANSWERS:
-            self.answers.popitem(last=False)
-        if answer.active:
-            self.latest_answer[(answer.asker, answer.answerer)] = answer
-
-    def window(self, key: tuple[str, str | None], now: float) -> list[Utterance]:
-        found = self.windows.get(key)
-        if found is None:
-            found = self.windows[key] = []
-        self.window_last[key] = now
-        self.since_prune += 1
-        if self.since_prune > 5000:
-            self._prune(now)
-        return found
-
-    def _prune(self, now: float) -> None:
-        self.since_prune = 0
-        for key, last in list(self.window_last.items()):
-            if now - last > WINDOW_IDLE_S:
-                del self.window_last[key]
-                self.windows.pop(key, None)
-        stale = [k for k, v in self.latest_answer.items() if now - v.ts > THANKS_REACH_S]
-        for k in stale:
-            del self.latest_answer[k]
-
-
 class Engine:
     """Applies events to the store. ``ingest`` for batches; ``submit`` for a live stream."""
 
@@ -199,13 +81,14 @@ class Engine:
                  flush_interval: float = 0.5, undelivered: Path | None = None,
                  retry_delays: tuple[float, ...] = RETRY_DELAYS) -> None:
         self.store = store
+        self.corrections = Corrections(store)
         self.undelivered = undelivered
         self.retry_delays = retry_delays
         self.defaults = defaults or CommunitySettings()
         self.linker = linker or default_linker()
         self.batch_size = batch_size
         self.flush_interval = flush_interval
-        self._communities: dict[Scope, _Community] = {}
+        self._communities: dict[Scope, CommunityMemory] = {}
         self._lock = asyncio.Lock()
         self._queue: asyncio.Queue[tuple[Event, bool]] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
@@ -323,13 +206,13 @@ class Engine:
                     stats.add(await self._ingest_scope(scope, part, catchup))
         return stats
 
-    async def community(self, scope: Scope) -> _Community:
+    async def community(self, scope: Scope) -> CommunityMemory:
         found = self._communities.get(scope)
         if found is None:
             overrides = await self.store.settings_overrides(scope)
             settings = self.defaults.with_overrides(overrides)
             privacy = await self.store.privacy_states(scope)
-            found = _Community(scope, settings, privacy, self.store.secret,
+            found = CommunityMemory(scope, settings, privacy, self.store.secret,
                                self.linker.max_history)
             self._communities[scope] = found
         return found
@@ -351,7 +234,7 @@ class Engine:
             if isinstance(event, MarkAnswer | UnmarkAnswer | NotQuestion | Thanks):
                 await self._write(batch)  # corrections read what came before them
                 batch = FactBatch(scope)
-                result = await self._correction(state, event, batch)
+                result = await self.corrections.apply(state, event, batch)
                 stats.corrections.append(result)
                 if result.ok and batch.acks:
                     stats.acks += len(batch.acks)
@@ -371,7 +254,7 @@ class Engine:
         if batch:
             await self.store.write(batch)
 
-    async def _prefetch(self, state: _Community, events: list[Event]) -> None:
+    async def _prefetch(self, state: CommunityMemory, events: list[Event]) -> None:
         """Load the earlier messages and answers this batch refers to, and learn which of its
         messages are stored already (a replay, a catch-up overlap): those count once."""
         own: set[str] = set()
@@ -408,7 +291,7 @@ class Engine:
                 state.remember_answer(answer)
 
     # -- one event ------------------------------------------------------------------
-    def _apply(self, state: _Community, event: Event, batch: FactBatch, stats: IngestStats,
+    def _apply(self, state: CommunityMemory, event: Event, batch: FactBatch, stats: IngestStats,
                catchup: bool) -> None:
         if isinstance(event, Message):
             self._on_message(state, event, batch, stats, catchup)
@@ -423,7 +306,7 @@ class Engine:
         elif isinstance(event, MemberJoin | MemberLeave):
             self._on_membership(state, event, batch)
 
-    def _on_message(self, state: _Community, event: Message, batch: FactBatch,
+    def _on_message(self, state: CommunityMemory, event: Message, batch: FactBatch,
                     stats: IngestStats, catchup: bool) -> None:
         ts = event.ts.timestamp()
         if (event.author_is_bot or event.author in state.ignored
@@ -462,13 +345,13 @@ class Engine:
             root = state.recent.get(event.thread)
             parent = linked or event.thread
             target = state.recent.get(linked) if linked else None
-            if target is not None and target.id != event.thread and _open_question(target, author):
+            if target is not None and target.id != event.thread and open_question(target, author):
                 answered, via = target, ("reply" if linked == event.reply_to else "thread")
-            elif root is not None and _open_question(root, author):
+            elif root is not None and open_question(root, author):
                 answered, via = root, "thread"
         elif linked is not None:
             target = state.recent.get(linked)
-            if target is not None and _open_question(target, author):
+            if target is not None and open_question(target, author):
                 if linked == event.reply_to:
                     answered, via = target, "reply"
                 elif target.author in event.mentions:
@@ -534,7 +417,7 @@ class Engine:
             return
         batch.excerpts[message_id] = (" ".join(text.split())[:EXCERPT_CHARS], ts + retention)
 
-    def _thanks_message(self, state: _Community, event: Message, author: str,
+    def _thanks_message(self, state: CommunityMemory, event: Message, author: str,
                         parent: str | None, ts: float, batch: FactBatch) -> int:
         """A thank-you acknowledges the thanked helper's latest answer to the author."""
         helpers: list[str] = []
@@ -558,7 +441,7 @@ class Engine:
             count += 1
         return count
 
-    def _on_reaction(self, state: _Community, event: Reaction, batch: FactBatch,
+    def _on_reaction(self, state: CommunityMemory, event: Reaction, batch: FactBatch,
                      stats: IngestStats, *, removed: bool) -> None:
         if event.emoji not in state.ack_emoji:
             return
@@ -577,7 +460,7 @@ class Engine:
                                    "ts": event.ts.timestamp()})
                 stats.acks += 1
 
-    def _on_edit(self, state: _Community, event: MessageEdit, batch: FactBatch) -> None:
+    def _on_edit(self, state: CommunityMemory, event: MessageEdit, batch: FactBatch) -> None:
         info = state.recent.get(event.id)
         if info is None or info.deleted:
             return
@@ -599,12 +482,12 @@ class Engine:
             for answer in state.answers.get(event.id, []):
                 answer.active = False
             batch.deactivated_answers.add(event.id)
-        for utterance in state.windows.get(_window_key(info), ()):
+        for utterance in state.windows.get(window_key(info), ()):
             if utterance.id == event.id:
                 utterance.text = event.text
                 utterance.is_question = question
 
-    def _on_delete(self, state: _Community, event: MessageDelete, batch: FactBatch) -> None:
+    def _on_delete(self, state: CommunityMemory, event: MessageDelete, batch: FactBatch) -> None:
         info = state.recent.get(event.id)
         if info is None or info.deleted:
             return
@@ -616,11 +499,11 @@ class Engine:
         if info.is_question:
             batch.deactivated_questions.add(event.id)
         batch.excerpts[event.id] = None
-        window = state.windows.get(_window_key(info))
+        window = state.windows.get(window_key(info))
         if window is not None:
             window[:] = [u for u in window if u.id != event.id]
 
-    def _on_membership(self, state: _Community, event: MemberJoin | MemberLeave,
+    def _on_membership(self, state: CommunityMemory, event: MemberJoin | MemberLeave,
                        batch: FactBatch) -> None:
         ts = event.ts.timestamp()
         user = state.identity(event.user, ts)
@@ -633,142 +516,3 @@ class Engine:
             seen.joined_at, seen.left_at = ts, None
         else:
             seen.left_at = ts
-
-    # -- corrections -----------------------------------------------------------------
-    async def _staff(self, state: _Community, user: str) -> bool:
-        if user in state.staff_users:
-            return True
-        return await self.store.member_is_staff(state.scope, user)
-
-    async def _info(self, state: _Community, message_id: str) -> MessageInfo | None:
-        info = state.recent.get(message_id)
-        if info is None:
-            info = (await self.store.message_infos(state.scope, [message_id])).get(message_id)
-            if info is not None:
-                state.remember(info)
-        return info
-
-    async def _correction(self, state: _Community, event: Event, batch: FactBatch
-                          ) -> CorrectionResult:
-        ts = event.ts.timestamp()
-        actor_id = getattr(event, "user", "")
-        actor = state.identity(actor_id, ts)
-        if actor is None:
-            return CorrectionResult(False, "this member asked to be forgotten")
-        staff = getattr(event, "by_staff", False) or await self._staff(state, actor)
-        if isinstance(event, MarkAnswer):
-            return await self._mark(state, event, actor, staff, batch)
-        if isinstance(event, UnmarkAnswer):
-            return await self._unmark(state, event, actor, staff, batch)
-        if isinstance(event, NotQuestion):
-            return await self._not_question(state, event, actor, staff, batch)
-        assert isinstance(event, Thanks)
-        return await self._thanks(state, event, actor, batch)
-
-    async def _mark(self, state: _Community, event: MarkAnswer, actor: str, staff: bool,
-                    batch: FactBatch) -> CorrectionResult:
-        answer = await self._info(state, event.answer)
-        if answer is None or answer.deleted:
-            return CorrectionResult(False, "that message is not known (or was deleted)")
-        question = await self._question_for(state, event, answer)
-        if question is None:
-            return CorrectionResult(False, "no open question by someone else found before it")
-        if question.author == answer.author:
-            return CorrectionResult(False, "an answer to one's own question does not count")
-        if not (staff or actor == question.author):
-            return CorrectionResult(False, "only the asker or staff can mark an answer")
-        if not question.is_question:
-            question.is_question = True
-            batch.message_updates[question.id] = {"is_question": True, "not_question": False}
-        row = AnswerInfo(question.id, answer.id, answer.author, question.author, question.ts,
-                         answer.ts, "mark", answer.author_is_staff)
-        batch.marked_answers.append(row)
-        state.remember_answer(row)
-        if actor == question.author:
-            batch.acks.append({"source": f"mark:{answer.id}:{question.id}",
-                               "question_id": question.id, "helper": answer.author,
-                               "user_id": actor, "ts": event.ts.timestamp()})
-        batch.corrections.append(_correction_row(event, "mark", answer.id, question.id, actor))
-        return CorrectionResult(True, "marked as the answer", question.id)
-
-    async def _question_for(self, state: _Community, event: MarkAnswer, answer: MessageInfo
-                            ) -> MessageInfo | None:
-        if event.question:
-            return await self._info(state, event.question)
-        for candidate in (answer.parent, answer.thread):
-            if candidate and candidate != answer.id:
-                info = await self._info(state, candidate)
-                if info is not None and info.is_question and not info.deleted \
-                        and info.author != answer.author:
-                    return info
-        found = await self.store.latest_open_question(state.scope, answer.channel, answer.ts,
-                                                      answer.author)
-        if found is not None:
-            state.remember(found)
-            return state.recent[found.id]
-        return None
-
-    async def _unmark(self, state: _Community, event: UnmarkAnswer, actor: str, staff: bool,
-                      batch: FactBatch) -> CorrectionResult:
-        rows = state.answers.get(event.answer)
-        if rows is None:
-            rows = await self.store.answers_by_message(state.scope, [event.answer])
-            for row in rows:
-                state.remember_answer(row)
-        active = [r for r in rows if r.active]
-        if not active:
-            return CorrectionResult(False, "that message is not counted as an answer")
-        if not (staff or all(r.asker == actor for r in active)):
-            return CorrectionResult(False, "only the asker or staff can say it is not an answer")
-        for row in active:
-            row.active = False
-        batch.deactivated_answers.add(event.answer)
-        batch.corrections.append(_correction_row(event, "unmark", event.answer,
-                                                 active[0].question_id, actor))
-        return CorrectionResult(True, "no longer counted as an answer", active[0].question_id)
-
-    async def _not_question(self, state: _Community, event: NotQuestion, actor: str,
-                            staff: bool, batch: FactBatch) -> CorrectionResult:
-        info = await self._info(state, event.message)
-        if info is None:
-            return CorrectionResult(False, "that message is not known")
-        if not (staff or actor == info.author):
-            return CorrectionResult(False, "only staff or its author can say it is not a question")
-        info.is_question, info.not_question = False, True
-        batch.message_updates[info.id] = {"is_question": False, "not_question": True}
-        batch.deactivated_questions.add(info.id)
-        batch.excerpts[info.id] = None
-        batch.corrections.append(_correction_row(event, "not_question", info.id, info.id, actor))
-        return CorrectionResult(True, "no longer counted as a question", info.id)
-
-    async def _thanks(self, state: _Community, event: Thanks, actor: str, batch: FactBatch
-                      ) -> CorrectionResult:
-        ts = event.ts.timestamp()
-        helper = state.identity(event.helper, ts)
-        if helper is None or helper == actor:
-            return CorrectionResult(False, "you cannot thank yourself")
-        answer = await self.store.latest_answer(state.scope, helper, actor, ts)
-        if answer is None:
-            return CorrectionResult(False, "they have not answered a question of yours yet")
-        day = int(ts // DAY)
-        batch.acks.append({"source": f"thanks:{actor}:{helper}:{day}",
-                           "question_id": answer.question_id, "helper": helper,
-                           "user_id": actor, "ts": ts})
-        return CorrectionResult(True, "thanks recorded", answer.question_id)
-
-
-def _window_key(info: MessageInfo) -> tuple[str, str | None]:
-    """The linking window a message joined: its channel, or its thread in the channel."""
-    in_thread = info.thread is not None and info.thread != info.id
-    return info.channel, info.thread if in_thread else None
-
-
-def _open_question(info: MessageInfo, author: str) -> bool:
-    return info.is_question and not info.deleted and info.author != author
-
-
-def _correction_row(event: Event, kind: str, target: str, question: str | None, actor: str
-                    ) -> dict[str, object]:
-    return {"id": f"{kind}:{target}:{actor}:{event.ts.timestamp():.3f}", "kind": kind,
-            "target": target, "question_id": question, "user_id": actor,
-            "ts": event.ts.timestamp()}

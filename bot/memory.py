@@ -1,0 +1,134 @@
+"""What the engine remembers of one community between batches: recent messages, answers,
+linking windows, who is who. In memory only; the store is the record."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from bot.config import CommunitySettings
+from bot.events import Message
+from bot.identity import anon_id, user_hash
+from bot.scope import Scope
+from bot.signals.emoji import normalize_emoji_set
+from bot.signals.utterance import Utterance
+from bot.store.facts import AnswerInfo, MessageInfo
+
+RECENT_MESSAGES = 50_000  # per community: what links and reactions resolve without the database
+RECENT_ANSWERS = 50_000
+THANKS_REACH_S = 7 * 86400  # a thank-you credits an answer given at most this long before
+WINDOW_IDLE_S = 6 * 3600  # a thread's linking window is dropped after this long without messages
+
+
+class CommunityMemory:
+    """What the engine remembers of one community between batches (in memory only)."""
+
+    def __init__(self, scope: Scope, settings: CommunitySettings,
+                 privacy: dict[str, tuple[str, float]], secret: bytes, history: int) -> None:
+        self.scope = scope
+        self.settings = settings
+        self.privacy = privacy
+        self.secret = secret
+        self.history = history
+        self.ack_emoji = normalize_emoji_set(settings.ack_emoji)
+        self.staff_roles = {r.lower() for r in settings.staff_roles}
+        self.staff_users = set(settings.staff_users)
+        self.ignored = set(settings.ignored_users)
+        self.watched = set(settings.watched_channels)
+        self.excluded = set(settings.excluded_channels)
+        self.help = set(settings.help_channels)
+        self.forum = set(settings.forum_channels)
+        self.recent: OrderedDict[str, MessageInfo] = OrderedDict()
+        self.answers: OrderedDict[str, list[AnswerInfo]] = OrderedDict()  # by answer message
+        self.latest_answer: dict[tuple[str, str], AnswerInfo] = {}  # (asker, helper)
+        self.windows: dict[tuple[str, str | None], list[Utterance]] = {}
+        self.window_last: dict[tuple[str, str | None], float] = {}
+        self.identities: dict[str, str | None] = {}
+        # per member: (name, staff, day, earliest message ts, seen in catch-up) last written
+        self.members_written: dict[str, tuple[str | None, bool, int, float, bool]] = {}
+        self.since_prune = 0
+        # the newest message time stored (or about to be): newer messages are surely new
+        self.newest_stored: float | None = None
+
+    # -- who is who --------------------------------------------------------------------
+    def identity(self, user: str, ts: float) -> str | None:
+        """The id facts about ``user`` are stored under; ``None``: forgotten, drop the fact."""
+        if not self.privacy:
+            return user
+        cached = self.identities.get(user, "")
+        if cached != "" and cached is not None:
+            return cached
+        hashed = user_hash(self.secret, self.scope, user)
+        state = self.privacy.get(hashed)
+        if state is None:
+            result: str | None = user
+        elif state[0] == "forgotten" and ts <= state[1]:
+            return None  # a re-import of something said before the member was forgotten
+        else:
+            result = anon_id(hashed)
+        self.identities[user] = result
+        return result
+
+    def is_staff(self, message: Message) -> bool:
+        if message.author_is_staff or message.author in self.staff_users:
+            return True
+        return any(role.lower() in self.staff_roles for role in message.author_roles)
+
+    def watches(self, channel: str) -> bool:
+        if channel in self.excluded:
+            return False
+        return not self.watched or channel in self.watched
+
+    def channel_kind(self, channel: str, declared: str) -> str:
+        if channel in self.forum:
+            return "forum"
+        if channel in self.help:
+            return "help"
+        return declared
+
+    # -- memory ----------------------------------------------------------------------
+    def remember(self, info: MessageInfo) -> None:
+        self.recent[info.id] = info
+        self.recent.move_to_end(info.id)
+        if len(self.recent) > RECENT_MESSAGES:
+            self.recent.popitem(last=False)
+
+    def remember_answer(self, answer: AnswerInfo) -> None:
+        rows = self.answers.setdefault(answer.answer_id, [])
+        rows[:] = [r for r in rows if r.question_id != answer.question_id]
+        rows.append(answer)
+        self.answers.move_to_end(answer.answer_id)
+        if len(self.answers) > RECENT_ANSWERS:
+            self.answers.popitem(last=False)
+        if answer.active:
+            self.latest_answer[(answer.asker, answer.answerer)] = answer
+
+    def window(self, key: tuple[str, str | None], now: float) -> list[Utterance]:
+        found = self.windows.get(key)
+        if found is None:
+            found = self.windows[key] = []
+        self.window_last[key] = now
+        self.since_prune += 1
+        if self.since_prune > 5000:
+            self._prune(now)
+        return found
+
+    def _prune(self, now: float) -> None:
+        self.since_prune = 0
+        for key, last in list(self.window_last.items()):
+            if now - last > WINDOW_IDLE_S:
+                del self.window_last[key]
+                self.windows.pop(key, None)
+        stale = [k for k, v in self.latest_answer.items() if now - v.ts > THANKS_REACH_S]
+        for k in stale:
+            del self.latest_answer[k]
+
+
+def window_key(info: MessageInfo) -> tuple[str, str | None]:
+    """The linking window a message joined: its channel, or its thread in the channel."""
+    in_thread = info.thread is not None and info.thread != info.id
+    return info.channel, info.thread if in_thread else None
+
+
+def open_question(info: MessageInfo, author: str) -> bool:
+    """Whether ``author`` could answer ``info``: a live question by someone else."""
+    return info.is_question and not info.deleted and info.author != author
