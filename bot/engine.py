@@ -391,11 +391,12 @@ class Engine:
         batch.activity[(author, day)] = batch.activity.get((author, day), 0) + 1
         name = event.author_name if author == event.author else None
         written = state.members_written.get(author)
-        # A member's row changes only with a new name, staff status or day, or an earlier
-        # first message: most messages need no member write at all.
-        if (written is None or written[:3] != (name, staff, day) or ts < written[3]
+        week = day // 7
+        # A member's row changes only with a new name, staff status or week (last seen is
+        # kept to the week), or an earlier first message: most messages need no member write.
+        if (written is None or written[:3] != (name, staff, week) or ts < written[3]
                 or (catchup and not written[4])):
-            state.members_written[author] = (name, staff, day,
+            state.members_written[author] = (name, staff, week,
                                              ts if written is None else min(ts, written[3]),
                                              catchup or bool(written and written[4]))
             seen = batch.member(author)
