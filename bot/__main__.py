@@ -22,6 +22,7 @@ app = typer.Typer(
     help="Innercircle: counts peers who answer each other's questions on Discord and Slack.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode="markdown",  # docstrings are the help: their line breaks are not
 )
 app.add_typer(eval_app, name="eval")
 console = Console()
