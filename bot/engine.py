@@ -285,10 +285,32 @@ class Engine:
         if missing:
             for info in (await self.store.message_infos(state.scope, missing)).values():
                 state.remember(info)
+        await self._seed_windows(state, events)
         missing_answers = [i for i in answer_targets if i not in state.answers]
         if missing_answers:
             for answer in await self.store.answers_by_message(state.scope, missing_answers):
                 state.remember_answer(answer)
+
+    async def _seed_windows(self, state: CommunityMemory, events: list[Event]) -> None:
+        """After a restart a channel's linking window is empty: put back the questions
+        asked there shortly before (their retained excerpts), so an answer that comes
+        without a reply can still be linked to them."""
+        first: dict[str, float] = {}
+        for event in events:
+            if isinstance(event, Message) and event.channel not in state.seeded:
+                first.setdefault(event.channel, event.ts.timestamp())
+        for channel, ts in first.items():
+            state.seeded.add(channel)
+            if state.windows.get((channel, None)):
+                continue
+            window = state.windows.setdefault((channel, None), [])
+            stored = await self.store.linkable_questions(state.scope, channel,
+                                                         ts - IMPLICIT_REACH_S, ts)
+            for info, excerpt in stored[-state.history:]:
+                if info.id not in state.recent:
+                    state.remember(info)
+                window.append(Utterance(id=info.id, author=info.author, text=excerpt,
+                                        ts=info.ts, is_question=True))
 
     # -- one event ------------------------------------------------------------------
     def _apply(self, state: CommunityMemory, event: Event, batch: FactBatch, stats: IngestStats,

@@ -43,6 +43,7 @@ class CommunityMemory:
         self.windows: dict[tuple[str, str | None], list[Utterance]] = {}
         self.window_last: dict[tuple[str, str | None], float] = {}
         self.identities: dict[str, str | None] = {}
+        self.seeded: set[str] = set()  # channels whose window got the stored questions back
         # per member: (name, staff, week, earliest message ts, seen in catch-up) last written
         self.members_written: dict[str, tuple[str | None, bool, int, float, bool]] = {}
         self.since_prune = 0

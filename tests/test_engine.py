@@ -375,3 +375,14 @@ async def test_events_that_cannot_be_written_are_kept_for_replay(
     result = await replay_file(Engine(store), kept)
     assert not result.bad
     assert (await health(store)).answered == 1
+
+
+async def test_an_answer_after_a_restart_links_to_the_question_before_it(store: Store) -> None:
+    chat = Chat()
+    chat.msg("ann", "How do I rotate the webhook secret?")
+    await Engine(store).ingest(chat.take())
+    # the bot restarts: a new engine, nothing in memory; the answer comes without a reply
+    chat.msg("bob", "Open the webhook settings and press rotate", after=timedelta(minutes=4))
+    await Engine(store).ingest(chat.take())
+    figures = await health(store)
+    assert figures.answered == 1 and figures.helpers == 1

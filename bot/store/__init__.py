@@ -61,6 +61,11 @@ class Store(WeeklyQueries, PrivacyQueries, Database):
         async with self.engine.connect() as conn:
             return await reads.latest_open_question(conn, scope, channel, before, not_by)
 
+    async def linkable_questions(self, scope: Scope, channel: str, since: float, until: float
+                                 ) -> list[tuple[MessageInfo, str]]:
+        async with self.engine.connect() as conn:
+            return await reads.linkable_questions(conn, scope, channel, since, until)
+
     async def member_is_staff(self, scope: Scope, user: str) -> bool:
         async with self.engine.connect() as conn:
             return await reads.member_is_staff(conn, scope, user)

@@ -104,6 +104,23 @@ async def latest_open_question(conn: AsyncConnection, scope: Scope, channel: str
     return _info(row) if row is not None else None
 
 
+async def linkable_questions(conn: AsyncConnection, scope: Scope, channel: str, since: float,
+                             until: float) -> list[tuple[MessageInfo, str]]:
+    """Questions asked in ``channel`` (not inside threads) in [since, until), with their
+    retained excerpt: what a restarted engine puts back in the channel's linking window."""
+    e = schema.excerpts
+    rows = await conn.execute(
+        select(*_INFO_COLUMNS, e.c.text)
+        .join(e, and_(e.c.platform == m.c.platform, e.c.community == m.c.community,
+                      e.c.message_id == m.c.id))
+        .where(_scoped(m, scope), m.c.channel == channel, m.c.is_question == true(),
+               m.c.deleted == false(), m.c.ts >= since, m.c.ts < until, e.c.expires_at > until,
+               (m.c.thread.is_(None)) | (m.c.thread == m.c.id))
+        .order_by(m.c.ts)
+    )
+    return [(_info(row[:-1]), row[-1]) for row in rows]
+
+
 async def member_is_staff(conn: AsyncConnection, scope: Scope, user: str) -> bool:
     """Whether the stored member is staff (False when unknown)."""
     t = schema.members
