@@ -5,23 +5,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.scope import Scope
 from bot.store import schema
 from bot.store.dialect import upsert
+from bot.store.schema import in_scope
 
 s, p = schema.settings, schema.privacy
 
 
-def _scoped(table: Table, scope: Scope) -> ColumnElement[bool]:
-    return and_(table.c.platform == scope.platform, table.c.community == scope.community)
-
 
 async def settings_overrides(conn: AsyncConnection, scope: Scope) -> dict[str, Any]:
     """Settings changed by ``/circle config`` for this community."""
-    rows = await conn.execute(select(s.c.key, s.c.value).where(_scoped(s, scope)))
+    rows = await conn.execute(select(s.c.key, s.c.value).where(in_scope(s, scope)))
     return {key: json.loads(value) for key, value in rows}
 
 
@@ -29,7 +27,7 @@ async def set_setting(conn: AsyncConnection, scope: Scope, key: str, value: Any,
                       by: str | None, at: float) -> None:
     """Store one override (``None`` removes it: the default applies again)."""
     if value is None:
-        await conn.execute(delete(s).where(_scoped(s, scope), s.c.key == key))
+        await conn.execute(delete(s).where(in_scope(s, scope), s.c.key == key))
         return
     stmt = upsert(s, conn.dialect.name, ["platform", "community", "key"], {
         "value": lambda ex: ex.value, "updated_by": lambda ex: ex.updated_by,
@@ -42,5 +40,5 @@ async def set_setting(conn: AsyncConnection, scope: Scope, key: str, value: Any,
 
 async def privacy_states(conn: AsyncConnection, scope: Scope) -> dict[str, tuple[str, float]]:
     """user hash -> (``opted_out`` | ``forgotten``, since)."""
-    rows = await conn.execute(select(p.c.user_hash, p.c.state, p.c.since).where(_scoped(p, scope)))
+    rows = await conn.execute(select(p.c.user_hash, p.c.state, p.c.since).where(in_scope(p, scope)))
     return {h: (state, since) for h, state, since in rows}

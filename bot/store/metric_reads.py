@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Table, and_, false, func, or_, select, true, union, union_all
+from sqlalchemy import and_, false, func, or_, select, true, union, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.scope import Scope
 from bot.store import schema
 from bot.store.dialect import fetch_tuples
+from bot.store.schema import in_scope
 
 m, a, d, mem = schema.messages, schema.answers, schema.activity_days, schema.members
 DAY = 86400
@@ -55,9 +56,6 @@ class MemberFact:
     seen_in_catchup: bool
 
 
-def _scoped(table: Table, scope: Scope) -> ColumnElement[bool]:
-    return and_(table.c.platform == scope.platform, table.c.community == scope.community)
-
 
 async def question_facts(
     conn: AsyncConnection, scope: Scope, since: float, until: float
@@ -73,7 +71,7 @@ async def question_facts(
             m.c.first_peer_answer_ts,
             m.c.first_staff_answer_ts,
         ).where(
-            _scoped(m, scope),
+            in_scope(m, scope),
             m.c.is_question == true(),
             m.c.ts >= since,
             m.c.ts < until,
@@ -98,7 +96,7 @@ async def answer_facts(
             a.c.answerer_is_staff,
             a.c.acknowledged,
         ).where(
-            _scoped(a, scope),
+            in_scope(a, scope),
             a.c.ts >= since,
             a.c.ts < until,
             a.c.active == true(),
@@ -120,7 +118,7 @@ async def active_members(conn: AsyncConnection, scope: Scope, since: float, unti
     if first_day < last_day:
         parts.append(
             select(d.c.user_id.label("user_id")).where(
-                _scoped(d, scope), d.c.day >= first_day, d.c.day < last_day
+                in_scope(d, scope), d.c.day >= first_day, d.c.day < last_day
             )
         )
         edges = [(since, first_day * DAY), (last_day * DAY, until)]
@@ -130,7 +128,7 @@ async def active_members(conn: AsyncConnection, scope: Scope, since: float, unti
         if end > start:
             parts.append(
                 select(m.c.author.label("user_id")).where(
-                    _scoped(m, scope), m.c.ts >= start, m.c.ts < end
+                    in_scope(m, scope), m.c.ts >= start, m.c.ts < end
                 )
             )
     if not parts:
@@ -151,7 +149,7 @@ async def new_members(conn: AsyncConnection, scope: Scope, since: float, until: 
         mem.c.first_seen_at >= since,
         mem.c.first_seen_at < until,
     )
-    query = select(func.count()).where(_scoped(mem, scope), or_(joined, first_post))
+    query = select(func.count()).where(in_scope(mem, scope), or_(joined, first_post))
     return int((await conn.execute(query)).scalar_one())
 
 
@@ -167,7 +165,7 @@ async def member_facts(
         mem.c.left_at,
         mem.c.first_seen_at,
         mem.c.seen_in_catchup,
-    ).where(_scoped(mem, scope))
+    ).where(in_scope(mem, scope))
     if users is not None and len(users) <= 500:
         query = query.where(mem.c.user_id.in_(sorted(users)))
     out: dict[str, MemberFact] = {}
@@ -185,7 +183,7 @@ async def peer_answer_counts(
         conn,
         select(a.c.answerer, func.count(a.c.question_id.distinct()))
         .where(
-            _scoped(a, scope),
+            in_scope(a, scope),
             a.c.ts >= since,
             a.c.ts < until,
             a.c.active == true(),
@@ -225,7 +223,7 @@ async def open_questions(
             )
         )
         .where(
-            _scoped(m, scope),
+            in_scope(m, scope),
             m.c.is_question == true(),
             m.c.deleted == false(),
             m.c.ts >= since,

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, Table, and_, false, func, select, true
+from sqlalchemy import and_, false, func, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.scope import Scope
 from bot.store import schema
 from bot.store.dialect import fetch_tuples
 from bot.store.facts import AnswerInfo, MessageInfo
+from bot.store.schema import in_scope
 from bot.store.writes import chunks
 
 m, a = schema.messages, schema.answers
 
-
-def _scoped(table: Table, scope: Scope) -> ColumnElement[bool]:
-    return and_(table.c.platform == scope.platform, table.c.community == scope.community)
 
 
 _INFO_COLUMNS = (
@@ -35,7 +33,8 @@ async def message_infos(conn: AsyncConnection, scope: Scope, ids: Iterable[str]
     """The stored messages among ``ids``."""
     found: dict[str, MessageInfo] = {}
     for part in chunks(set(ids)):
-        rows = await conn.execute(select(*_INFO_COLUMNS).where(_scoped(m, scope), m.c.id.in_(part)))
+        rows = await conn.execute(
+            select(*_INFO_COLUMNS).where(in_scope(m, scope), m.c.id.in_(part)))
         for row in rows:
             found[row.id] = _info(row)
     return found
@@ -43,7 +42,7 @@ async def message_infos(conn: AsyncConnection, scope: Scope, ids: Iterable[str]
 
 async def newest_message_ts(conn: AsyncConnection, scope: Scope) -> float:
     """The time of the newest stored message of ``scope`` (-inf when there is none)."""
-    newest = (await conn.execute(select(func.max(m.c.ts)).where(_scoped(m, scope)))).scalar()
+    newest = (await conn.execute(select(func.max(m.c.ts)).where(in_scope(m, scope)))).scalar()
     return float("-inf") if newest is None else float(newest)
 
 
@@ -52,7 +51,7 @@ async def stored_message_ids(conn: AsyncConnection, scope: Scope, ids: Iterable[
     """Which of ``ids`` are stored already (read from the primary key alone)."""
     found: set[str] = set()
     for part in chunks(set(ids), 2000):
-        rows = await fetch_tuples(conn, select(m.c.id).where(_scoped(m, scope),
+        rows = await fetch_tuples(conn, select(m.c.id).where(in_scope(m, scope),
                                                              m.c.id.in_(part)))
         found.update(row[0] for row in rows)
     return found
@@ -74,7 +73,7 @@ async def answers_by_message(conn: AsyncConnection, scope: Scope, answer_ids: It
     out: list[AnswerInfo] = []
     for part in chunks(set(answer_ids)):
         rows = await conn.execute(
-            select(*_ANSWER_COLUMNS).where(_scoped(a, scope), a.c.answer_id.in_(part))
+            select(*_ANSWER_COLUMNS).where(in_scope(a, scope), a.c.answer_id.in_(part))
         )
         out.extend(_answer(row) for row in rows)
     return out
@@ -85,7 +84,7 @@ async def latest_answer(conn: AsyncConnection, scope: Scope, helper: str, asker:
     """The helper's latest active answer to a question by ``asker``, up to ``before``."""
     row = (await conn.execute(
         select(*_ANSWER_COLUMNS)
-        .where(_scoped(a, scope), a.c.answerer == helper, a.c.asker == asker,
+        .where(in_scope(a, scope), a.c.answerer == helper, a.c.asker == asker,
                a.c.active == true(), a.c.ts <= before)
         .order_by(a.c.ts.desc()).limit(1)
     )).first()
@@ -97,7 +96,7 @@ async def latest_open_question(conn: AsyncConnection, scope: Scope, channel: str
     """The latest question in ``channel`` before ``before`` by someone other than ``not_by``."""
     row = (await conn.execute(
         select(*_INFO_COLUMNS)
-        .where(_scoped(m, scope), m.c.channel == channel, m.c.is_question == true(),
+        .where(in_scope(m, scope), m.c.channel == channel, m.c.is_question == true(),
                m.c.deleted == false(), m.c.ts <= before, m.c.author != not_by)
         .order_by(m.c.ts.desc()).limit(1)
     )).first()
@@ -113,7 +112,7 @@ async def linkable_questions(conn: AsyncConnection, scope: Scope, channel: str, 
         select(*_INFO_COLUMNS, e.c.text)
         .join(e, and_(e.c.platform == m.c.platform, e.c.community == m.c.community,
                       e.c.message_id == m.c.id))
-        .where(_scoped(m, scope), m.c.channel == channel, m.c.is_question == true(),
+        .where(in_scope(m, scope), m.c.channel == channel, m.c.is_question == true(),
                m.c.deleted == false(), m.c.ts >= since, m.c.ts < until, e.c.expires_at > until,
                (m.c.thread.is_(None)) | (m.c.thread == m.c.id))
         .order_by(m.c.ts)
@@ -125,7 +124,7 @@ async def member_is_staff(conn: AsyncConnection, scope: Scope, user: str) -> boo
     """Whether the stored member is staff (False when unknown)."""
     t = schema.members
     value = (await conn.execute(
-        select(t.c.is_staff).where(_scoped(t, scope), t.c.user_id == user)
+        select(t.c.is_staff).where(in_scope(t, scope), t.c.user_id == user)
     )).scalar_one_or_none()
     return bool(value)
 
@@ -135,5 +134,5 @@ async def channel_cursors(conn: AsyncConnection, scope: Scope
     """Per channel (or ``channel/thread``), the newest message seen: catch-up resumes there."""
     t = schema.channel_cursors
     rows = await conn.execute(
-        select(t.c.channel, t.c.last_ts, t.c.last_id).where(_scoped(t, scope)))
+        select(t.c.channel, t.c.last_ts, t.c.last_id).where(in_scope(t, scope)))
     return {channel: (ts, last_id) for channel, ts, last_id in rows}

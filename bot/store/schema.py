@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
+    ColumnElement,
     Float,
     Index,
     Integer,
@@ -18,10 +19,18 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
     true,
 )
 
+from bot.scope import Scope
+
 metadata = MetaData()
+
+
+def in_scope(table: Table, scope: Scope) -> ColumnElement[bool]:
+    """The rows of ``table`` that belong to one community (every table has both columns)."""
+    return and_(table.c.platform == scope.platform, table.c.community == scope.community)
 
 
 def _scope() -> list[Column]:

@@ -11,19 +11,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.scope import Scope
 from bot.store import schema
 from bot.store.database import Database
 from bot.store.dialect import insert_ignore
+from bot.store.schema import in_scope
 
 w, n, al, s = schema.weekly_runs, schema.nominations, schema.alerts_sent, schema.settings
 
-
-def _scoped(table: schema.Table, scope: Scope) -> Any:
-    return and_(table.c.platform == scope.platform, table.c.community == scope.community)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +92,7 @@ class WeeklyQueries(Database):
                           at: float) -> None:
         """Record that the claimed week was posted (``result``: the message id or a summary)."""
         async with self.engine.begin() as conn:
-            await conn.execute(update(w).where(_scoped(w, scope), w.c.week_start == week_start,
+            await conn.execute(update(w).where(in_scope(w, scope), w.c.week_start == week_start,
                                                w.c.kind == kind)
                                .values(done_at=at, result=None if result is None
                                        else result[:200]))
@@ -103,13 +101,13 @@ class WeeklyQueries(Database):
         """Give up an unfinished claim (posting failed) so that a later try may post."""
         async with self.engine.begin() as conn:
             await conn.execute(delete(w).where(
-                _scoped(w, scope), w.c.week_start == week_start, w.c.kind == kind,
+                in_scope(w, scope), w.c.week_start == week_start, w.c.kind == kind,
                 w.c.claimed_by == by[:64], w.c.done_at.is_(None)))
 
     async def week_runs(self, scope: Scope, kind: str | None = None) -> list[WeekRun]:
         """Claimed weeks of a community, oldest first."""
         query = select(w.c.week_start, w.c.kind, w.c.claimed_by, w.c.claimed_at, w.c.done_at,
-                       w.c.result).where(_scoped(w, scope)).order_by(w.c.week_start, w.c.kind)
+                       w.c.result).where(in_scope(w, scope)).order_by(w.c.week_start, w.c.kind)
         if kind is not None:
             query = query.where(w.c.kind == kind)
         async with self.engine.connect() as conn:
@@ -135,7 +133,7 @@ class WeeklyQueries(Database):
                 if not await _insert_once(conn, n, row):
                     return None
                 found = await conn.execute(select(n.c.id).where(
-                    _scoped(n, scope), n.c.week_start == week_start, n.c.user_id == user))
+                    in_scope(n, scope), n.c.week_start == week_start, n.c.user_id == user))
                 return int(found.scalar_one())
             result = await conn.execute(n.insert().values(**row).returning(n.c.id))
             return int(result.scalar_one())
@@ -149,7 +147,7 @@ class WeeklyQueries(Database):
     async def nominations(self, scope: Scope, *, states: Iterable[str] | None = None,
                           limit: int | None = None) -> list[Nomination]:
         """A community's nominations, newest first (optionally only in ``states``)."""
-        query = (select(*_NOMINATION_COLUMNS).where(_scoped(n, scope))
+        query = (select(*_NOMINATION_COLUMNS).where(in_scope(n, scope))
                  .order_by(n.c.created_at.desc(), n.c.id.desc()))
         if states is not None:
             query = query.where(n.c.state.in_(list(states)))
@@ -175,7 +173,7 @@ class WeeklyQueries(Database):
     async def recently_rewarded(self, scope: Scope, since: float) -> set[str]:
         """Members whose nomination was approved at or after ``since``, or is still pending."""
         query = select(n.c.user_id).where(
-            _scoped(n, scope),
+            in_scope(n, scope),
             ((n.c.state == "approved") & (n.c.decided_at >= since)) | (n.c.state == "pending"))
         async with self.engine.connect() as conn:
             return set((await conn.execute(query)).scalars())

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
 
-from sqlalchemy import BindParameter, Float, and_, bindparam, case, delete, func, select, update
+from sqlalchemy import BindParameter, Float, bindparam, case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.scope import Scope
 from bot.store import schema
 from bot.store.dialect import execute_many, insert_ignore, upsert
 from bot.store.facts import AnswerInfo, FactBatch
+from bot.store.schema import in_scope
 
 T = TypeVar("T")
 CHUNK = 500
@@ -31,7 +33,7 @@ def chunks(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
 
 
 def _in_scope(table: Any, platform: str, community: str) -> Any:
-    return and_(table.c.platform == platform, table.c.community == community)
+    return in_scope(table, Scope(platform, community))
 
 
 def _earliest(existing: Any, new: Any) -> Any:
