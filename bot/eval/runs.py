@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.eval.kummerfeld import Log
 from bot.eval.molweni import Dialogue
 from bot.eval.scoring import Counts
-from bot.signals.answers import credits_answer
+from bot.signals.answers import answer_confidence, is_credited
 from bot.signals.links import Linker
 from bot.signals.questions import is_question
 from bot.signals.utterance import Utterance
@@ -97,9 +97,10 @@ def predict_dialogue(
         if parent is not None and 0 <= parent < index:
             links.add((index, parent))
             question = dialogue.utterances[parent]
-            if credits_answer(reply_text=msg.text, reply_is_question=msg.is_question,
-                              parent_is_question=question.is_question,
-                              same_author=question.author == msg.author):
+            if question.is_question and is_credited(answer_confidence(
+                    question_text=question.text, reply_text=msg.text, route="implicit",
+                    gap_s=None, reply_is_question=msg.is_question,
+                    same_author=question.author == msg.author), "implicit"):
                 credits.add((index, parent))
         window.append(msg)
     return links, credits
