@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from bot.scope import Scope
 
 if TYPE_CHECKING:
-    from bot.runtime import Runtime
+    from bot.services import Services
 
 OptionKind = Literal["member", "text", "int", "choice", "bool", "channel"]
 
@@ -33,6 +33,9 @@ class Option:
     required: bool = False
     choices: tuple[str, ...] = ()
     default: Any = None
+
+
+PUBLIC = Option("public", "bool", "Show the answer to everyone in the channel.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +105,7 @@ class Invoker:
 class CommandContext:
     """Everything a command handler gets."""
 
-    runtime: Runtime
+    runtime: Services
     platform: Platform
     scope: Scope
     invoker: Invoker
@@ -112,7 +115,7 @@ class CommandContext:
 CommandHandler = Callable[..., Awaitable[Reply]]
 MessageActionHandler = Callable[[CommandContext, str], Awaitable[Reply]]
 ButtonHandler = Callable[[CommandContext, str], Awaitable[Reply]]
-JobHandler = Callable[["Runtime"], Awaitable[None]]
+JobHandler = Callable[["Services"], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,10 +149,8 @@ class Job:
 
 
 class Cog:
-    """A feature. Subclasses override what they provide."""
-
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
+    """A feature, declared as data: subclasses override what they provide. Handlers get
+    the running bot through their ``CommandContext`` (jobs: as their argument)."""
 
     def commands(self) -> list[Command]:
         return []
@@ -188,4 +189,8 @@ class Platform(Protocol):
 
     def message_link(self, scope: Scope, channel: str, message_id: str) -> str | None:
         """A link to a message, where the platform has one."""
+        ...
+
+    async def describe_status(self, scope: Scope) -> list[str]:
+        """What ``/circle status`` adds about this platform (missing permissions, catch-up)."""
         ...

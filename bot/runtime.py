@@ -1,12 +1,14 @@
-"""The runtime: store, engine, settings and cogs together, and the dispatch every platform
-uses for commands, message actions and button presses."""
+"""The runtime: store, engine, settings and the loaded cogs together, and the dispatch every
+platform uses for commands, message actions and button presses.
+
+It is built by the composition root (``bot.app``), which loads the cogs; features see it
+through ``bot.services.Services``."""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 from bot.config import CommunitySettings, Settings
@@ -24,32 +26,26 @@ from bot.features import (
     UsageError,
     error_reply,
 )
+from bot.scheduler import JobScheduler
 from bot.scope import Scope
 from bot.store import Store
 
 log = logging.getLogger(__name__)
 
-PUBLIC = Option("public", "bool", "Show the answer to everyone in the channel.")
-
 
 class Runtime:
     """One bot process: the pieces every platform adapter and cog shares."""
 
-    def __init__(self, settings: Settings, store: Store, engine: Engine | None = None,
+    def __init__(self, settings: Settings, store: Store, engine: Engine, cogs: list[Cog],
                  clock: Callable[[], float] = time.time) -> None:
         self.settings = settings
         self.store = store
-        self.engine = engine or Engine(store, settings.community,
-                                       batch_size=settings.engine.batch_size,
-                                       flush_interval=settings.engine.flush_interval_s,
-                                       undelivered=Path(settings.engine.undelivered_file))
+        self.engine = engine
         self.clock = clock
         self.platforms: dict[str, Platform] = {}
         self.started_at = clock()
-        self.scheduler: Any = None
-        from cogs import load_cogs
-
-        self.cogs: list[Cog] = load_cogs(self)
+        self.scheduler: JobScheduler | None = None
+        self.cogs = cogs
         self.commands: dict[str, Command] = {}
         self.actions: dict[str, MessageAction] = {}
         self.button_handlers: dict[str, ButtonHandler] = {}
@@ -60,6 +56,11 @@ class Runtime:
                 self.actions[action.callback_id] = action
             self.button_handlers.update(cog.buttons())
 
+    @property
+    def defaults(self) -> CommunitySettings:
+        """config.toml's community settings, before any ``/circle config`` change."""
+        return self.settings.community
+
     def now(self) -> float:
         return self.clock()
 
@@ -69,8 +70,6 @@ class Runtime:
 
     async def start_jobs(self) -> None:
         """Start the scheduler with every cog's jobs (see ``bot.scheduler``)."""
-        from bot.scheduler import JobScheduler
-
         if self.scheduler is None:
             self.scheduler = JobScheduler(self)
             self.scheduler.start([job for cog in self.cogs for job in cog.jobs()])

@@ -14,9 +14,8 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Hashable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
@@ -24,13 +23,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.features import Job
 from bot.scope import Scope
-
-if TYPE_CHECKING:
-    from bot.runtime import Runtime
+from bot.services import Services, WeeklyHandler
 
 log = logging.getLogger(__name__)
-
-WeeklyHandler = Callable[["Runtime", Scope], Awaitable[Any]]
 
 
 def process_id() -> str:
@@ -43,13 +38,19 @@ def weekly_job_id(scope: Scope) -> str:
 
 
 class JobScheduler:
-    """One AsyncIOScheduler per process, started inside the running loop."""
+    """One AsyncIOScheduler per process, started inside the running loop. Jobs get
+    ``services`` (the running bot) as their argument."""
 
-    def __init__(self, runtime: Runtime, instance: str | None = None) -> None:
-        self.runtime = runtime
+    def __init__(self, services: Services, instance: str | None = None) -> None:
+        self.services = services
         self.scheduler = AsyncIOScheduler(timezone="UTC")
-        self.instance = instance or process_id()
+        self._instance = instance or process_id()
         self._weekly: dict[Scope, Hashable] = {}
+
+    @property
+    def instance(self) -> str:
+        """Names this process in claim rows."""
+        return self._instance
 
     def start(self, jobs: list[Job]) -> None:
         now = datetime.now(UTC)
@@ -63,7 +64,7 @@ class JobScheduler:
 
     async def _run(self, job: Job) -> None:
         try:
-            await job.handler(self.runtime)
+            await job.handler(self.services)
         except Exception:
             log.exception("job %s failed", job.name)
 
@@ -92,11 +93,12 @@ class JobScheduler:
 
     def next_weekly_run(self, scope: Scope) -> datetime | None:
         job = self.scheduler.get_job(weekly_job_id(scope))
+        # APScheduler sets ``next_run_time`` on a job only once the scheduler has started
         return None if job is None else getattr(job, "next_run_time", None)
 
     async def _run_weekly(self, handler: WeeklyHandler, scope: Scope) -> None:
         try:
-            await handler(self.runtime, scope)
+            await handler(self.services, scope)
         except Exception:
             log.exception("weekly job for %s failed", scope)
 

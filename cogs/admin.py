@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.features import Cog, Command, CommandContext, Field, Job, Reply
-from bot.runtime import Runtime
+from bot.services import Services
 
 PURGE_EVERY_S = 3600
 
@@ -32,10 +32,7 @@ class AdminCog(Cog):
                   Field("Excluded", ", ".join(settings.excluded_channels) or "none"),
                   Field("Last event", seen),
                   Field("Report channel", settings.report_channel or "not set")]
-        describe = getattr(ctx.platform, "describe_status", None)
-        lines: list[str] = []
-        if describe is not None:
-            lines = await describe(ctx.scope)
+        lines = await ctx.platform.describe_status(ctx.scope)
         return Reply(title="Innercircle status", fields=fields, lines=lines)
 
     async def help(self, ctx: CommandContext) -> Reply:
@@ -56,6 +53,6 @@ class AdminCog(Cog):
                           "to everyone.", lines=lines)
 
 
-async def purge_expired_text(runtime: Runtime) -> None:
+async def purge_expired_text(runtime: Services) -> None:
     """Question excerpts are deleted once their retention ends (DESIGN.md's privacy rules)."""
     await runtime.store.purge_expired_excerpts(runtime.now())

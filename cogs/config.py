@@ -23,7 +23,7 @@ class ConfigCog(Cog):
     async def config(self, ctx: CommandContext, key: str | None, value: str | None) -> Reply:
         """Staff: show or change a per-community setting."""
         runtime = ctx.runtime
-        defaults = runtime.settings.community
+        defaults = runtime.defaults
         overrides = await runtime.store.settings_overrides(ctx.scope)
         if key is None:
             current = await runtime.community_settings(ctx.scope)
@@ -56,8 +56,7 @@ class ConfigCog(Cog):
         await reschedule(runtime, ctx.scope)
         footer = ""
         scheduler = runtime.scheduler
-        if name in SCHEDULE_KEYS and scheduler is not None and hasattr(scheduler,
-                                                                        "next_weekly_run"):
+        if name in SCHEDULE_KEYS and scheduler is not None:
             upcoming = scheduler.next_weekly_run(ctx.scope)
             footer = (f"Next weekly post: {upcoming:%Y-%m-%d %H:%M %Z}." if upcoming
                       else "No weekly post is scheduled.")

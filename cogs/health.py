@@ -5,11 +5,10 @@ from __future__ import annotations
 import asyncio
 
 from bot import reports
-from bot.features import Cog, Command, CommandContext, Field, Option, Reply
+from bot.features import PUBLIC, Cog, Command, CommandContext, Field, Option, Reply
 from bot.period import period_from, weeks_back
 from bot.render.chart import weekly_trend_png
 from bot.render.figures import HEALTH_LABELS, change, figure
-from bot.runtime import PUBLIC
 
 PERIOD = Option("period", "choice", "Days to cover: 7, 30 or 90.", choices=("7", "30", "90"),
                 default="7")

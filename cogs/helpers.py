@@ -6,10 +6,9 @@ from datetime import UTC, datetime
 
 from bot import reports
 from bot.events import Thanks
-from bot.features import Cog, Command, CommandContext, Field, Option, Reply, UsageError
+from bot.features import PUBLIC, Cog, Command, CommandContext, Field, Option, Reply, UsageError
+from bot.naming import label, may_name
 from bot.period import period_from
-from bot.runtime import PUBLIC
-from cogs.naming import label, may_name
 
 PERIOD = Option("period", "choice", "Days to cover: 7, 30 or 90.", choices=("7", "30", "90"),
                 default="30")

@@ -7,10 +7,9 @@ from typing import Any
 
 from bot import reports
 from bot.events import Event, MarkAnswer, NotQuestion, UnmarkAnswer
-from bot.features import Cog, Command, CommandContext, MessageAction, Reply, UsageError
+from bot.features import PUBLIC, Cog, Command, CommandContext, MessageAction, Reply, UsageError
 from bot.period import period_from
 from bot.render.figures import duration
-from bot.runtime import PUBLIC
 
 SHOWN = 15
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.app import build_runtime
 from bot.command_text import parse_command_text
 from bot.config import Settings
 from bot.engine import Engine
@@ -36,6 +37,9 @@ class NamesOnly:
     def message_link(self, scope: Scope, channel: str, message_id: str) -> str | None:
         return f"link:{message_id}"
 
+    async def describe_status(self, scope: Scope) -> list[str]:
+        return []
+
 
 @pytest.fixture
 async def runtime(sqlite_store: Store) -> Runtime:
@@ -45,7 +49,7 @@ async def runtime(sqlite_store: Store) -> Runtime:
         chat.msg("helpful", "like this", reply_to=q)
     chat.msg("lonely", "Is anyone there?")
     clock = (START.timestamp() + 3600)
-    rt = Runtime(Settings(), sqlite_store, clock=lambda: clock)
+    rt = build_runtime(Settings(), sqlite_store, clock=lambda: clock)
     await rt.engine.ingest(chat.take())
     return rt
 
@@ -107,7 +111,7 @@ async def test_mark_as_answer_credits_the_helper(sqlite_store: Store) -> None:
     chat = Chat()
     q = chat.msg("ann", "How do I reset my password?")
     a = chat.msg("bob", "in settings", channel="random")
-    runtime = Runtime(Settings(), sqlite_store, Engine(sqlite_store))
+    runtime = build_runtime(Settings(), sqlite_store, Engine(sqlite_store))
     await runtime.engine.ingest(chat.take())
     reply = await runtime.run_message_action(NamesOnly(), SCOPE, Invoker("ann"),
                                              "mark_answer", a)

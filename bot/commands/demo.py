@@ -15,15 +15,15 @@ from rich.progress import Progress
 from rich.text import Text
 
 from bot import reports
+from bot.app import build_runtime
 from bot.config import Settings
 from bot.engine import Engine, IngestStats
-from bot.features import Reply
 from bot.period import last_complete_week, period_from, weeks_back
 from bot.render import text
 from bot.render.chart import weekly_trend_png
-from bot.runtime import Runtime
 from bot.sample import generate
 from bot.store import Store
+from bot.weekly.digest import build_digest
 
 CHUNK = 2000
 
@@ -90,18 +90,7 @@ async def _print_reports(store: Store, engine: Engine, settings: Settings, now: 
     console.print(f"\nWeekly trend chart (questions, answered by peers, first response): "
                   f"{chart}")
 
-    digest = await _digest(store, engine, settings, scope, now)
-    if digest is not None:
-        console.print(Panel(Text(digest.plain_text()), title="Moderator digest (sent by DM)",
-                            expand=False))
-
-
-async def _digest(store: Store, engine: Engine, settings: Settings, scope: object,
-                  now: datetime) -> Reply | None:
-    """The weekly moderator digest, when the weekly-rhythm features are installed."""
-    try:
-        from bot.weekly.digest import build_digest
-    except ImportError:
-        return None
-    runtime = Runtime(settings, store, engine, clock=now.timestamp)
-    return await build_digest(runtime, scope, now.timestamp())  # type: ignore[arg-type]
+    runtime = build_runtime(settings, store, engine, clock=now.timestamp)
+    digest = await build_digest(runtime, scope, now.timestamp())
+    console.print(Panel(Text(digest.plain_text()), title="Moderator digest (sent by DM)",
+                        expand=False))

@@ -8,6 +8,7 @@ import logging
 import signal
 from typing import Protocol
 
+from bot.app import build_runtime
 from bot.config import ConfigError, Settings
 from bot.runtime import Runtime
 from bot.store import Store
@@ -48,7 +49,7 @@ async def run_bot(settings: Settings, url: str, stop: asyncio.Event | None = Non
                           "INNERCIRCLE_DISCORD_TOKEN) and/or [slack] bot_token (or "
                           "INNERCIRCLE_SLACK_BOT_TOKEN)")
     store = await Store.open(url)
-    runtime = Runtime(settings, store)
+    runtime = build_runtime(settings, store)
     adapters = adapters_for(runtime)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -9,7 +9,6 @@ platform (``innercircle demo``) members are named by their stored names.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from bot import reports
 from bot.config import CommunitySettings
@@ -18,6 +17,7 @@ from bot.identity import is_anonymous
 from bot.period import Period, last_complete_week, weeks_back
 from bot.render.figures import duration
 from bot.scope import Scope
+from bot.services import Services
 from bot.store.weekly import Nomination
 from bot.weekly import alerts
 from bot.weekly.names import audience, nameable, platform_for, who
@@ -31,9 +31,6 @@ from bot.weekly.post import (
     week_label,
 )
 from bot.weekly.schedule import due_now
-
-if TYPE_CHECKING:
-    from bot.runtime import Runtime
 
 LEADERBOARD = 10
 NOMINATIONS_SHOWN = 12  # 24 buttons: within what both platforms show on one message
@@ -78,7 +75,7 @@ def nomination_reply(nomination: Nomination, platform: Platform, reward: str | N
                  footer=grant, buttons=nomination_buttons(nomination))
 
 
-async def build_digest(runtime: Runtime, scope: Scope, now: float) -> Reply:
+async def build_digest(runtime: Services, scope: Scope, now: float) -> Reply:
     """The digest moderators get by DM for the week whose post is due at ``now``."""
     settings = await runtime.community_settings(scope)
     store = runtime.store
@@ -127,7 +124,7 @@ async def build_digest(runtime: Runtime, scope: Scope, now: float) -> Reply:
                         f"for {settings.reward_cooldown_weeks} weeks. Only for moderators.")
 
 
-async def _alerts(runtime: Runtime, scope: Scope, settings: CommunitySettings, week: Period,
+async def _alerts(runtime: Services, scope: Scope, settings: CommunitySettings, week: Period,
                   now: float, platform: Platform) -> list[str]:
     store = runtime.store
     lines: list[str] = []

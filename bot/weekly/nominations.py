@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.period import Period
 from bot.reports import NamedAdvocate, helpers
 from bot.scope import Scope
-
-if TYPE_CHECKING:
-    from bot.runtime import Runtime
+from bot.services import Services
 
 WEEK_S = 7 * 86400
 
@@ -34,7 +30,7 @@ def cooldown_start(now: float, cooldown_weeks: int) -> float:
     return now - cooldown_weeks * WEEK_S + 6 * 86400
 
 
-async def candidates(runtime: Runtime, scope: Scope, week: Period, now: float
+async def candidates(runtime: Services, scope: Scope, week: Period, now: float
                      ) -> list[NamedAdvocate]:
     """This week's nominees, as they would be picked now (nothing is written)."""
     settings = await runtime.community_settings(scope)
@@ -51,7 +47,7 @@ def reason_for(entry: NamedAdvocate) -> str:
             f"answer(s), thanked {a.thanked} time(s)")
 
 
-async def nominate_week(runtime: Runtime, scope: Scope, week: Period, week_key: str,
+async def nominate_week(runtime: Services, scope: Scope, week: Period, week_key: str,
                         now: float) -> list[int]:
     """Record this week's nominations (once: a week's nomination of a member is unique)."""
     made = []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot import reports
@@ -15,10 +14,8 @@ from bot.period import Period, weeks_back
 from bot.render.chart import weekly_trend_png
 from bot.render.figures import HEALTH_LABELS, change, duration, figure
 from bot.scope import Scope
+from bot.services import Services
 from bot.weekly.names import audience, nameable, who
-
-if TYPE_CHECKING:
-    from bot.runtime import Runtime
 
 CHART_WEEKS = 12
 SHOUT_OUTS = 3
@@ -83,7 +80,7 @@ def open_question_lines(open_questions: list[reports.OpenQuestion], platform: Pl
     return lines
 
 
-async def trend_chart(runtime: Runtime, scope: Scope, week: Period,
+async def trend_chart(runtime: Services, scope: Scope, week: Period,
                       settings: CommunitySettings) -> bytes:
     weeks = weeks_back(week.until, settings.timezone, CHART_WEEKS)
     series = await reports.weekly_series(runtime.store, scope, weeks, settings)
@@ -91,7 +88,7 @@ async def trend_chart(runtime: Runtime, scope: Scope, week: Period,
                                    f"Community health, last {CHART_WEEKS} weeks")
 
 
-async def build_post(runtime: Runtime, scope: Scope, platform: Platform, week: Period,
+async def build_post(runtime: Services, scope: Scope, platform: Platform, week: Period,
                      now: float) -> Reply:
     """The public weekly post for ``week`` (names only members who may be named in public)."""
     settings = await runtime.community_settings(scope)

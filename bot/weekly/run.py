@@ -13,20 +13,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from bot.config import CommunitySettings
 from bot.features import Platform, Reply
 from bot.period import Period
 from bot.scope import Scope
+from bot.services import Services
 from bot.weekly import alerts
 from bot.weekly.digest import build_digest, nomination_reply
 from bot.weekly.nominations import nominate_week
 from bot.weekly.post import build_post, open_question_lines, plural
 from bot.weekly.schedule import Due, due_now
-
-if TYPE_CHECKING:
-    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +41,7 @@ class WeekOutcome:
     skipped: list[str] = field(default_factory=list)  # why not
 
 
-async def weekly_scopes(runtime: Runtime) -> list[Scope]:
+async def weekly_scopes(runtime: Services) -> list[Scope]:
     """Communities on a connected platform with a report channel or moderators set."""
     known = set(await runtime.store.communities()) | set(await runtime.store.configured_scopes())
     found = []
@@ -57,7 +54,7 @@ async def weekly_scopes(runtime: Runtime) -> list[Scope]:
     return found
 
 
-async def moderators_to_dm(runtime: Runtime, scope: Scope, settings: CommunitySettings
+async def moderators_to_dm(runtime: Services, scope: Scope, settings: CommunitySettings
                            ) -> list[str]:
     """The configured moderators who are staff (others are skipped, with a log line)."""
     found = []
@@ -69,7 +66,7 @@ async def moderators_to_dm(runtime: Runtime, scope: Scope, settings: CommunitySe
     return found
 
 
-async def run_week(runtime: Runtime, scope: Scope, instance: str, now: float | None = None
+async def run_week(runtime: Services, scope: Scope, instance: str, now: float | None = None
                    ) -> WeekOutcome:
     """Post the week's report and send the digest, if due now and nobody else did."""
     now = runtime.now() if now is None else now
@@ -95,7 +92,7 @@ async def run_week(runtime: Runtime, scope: Scope, instance: str, now: float | N
     return outcome
 
 
-async def _post_once(runtime: Runtime, scope: Scope, platform: Platform,
+async def _post_once(runtime: Services, scope: Scope, platform: Platform,
                      settings: CommunitySettings, due: Due, instance: str, now: float
                      ) -> str | None:
     store = runtime.store
@@ -118,7 +115,7 @@ async def _post_once(runtime: Runtime, scope: Scope, platform: Platform,
     return message_id
 
 
-async def _digest_once(runtime: Runtime, scope: Scope, platform: Platform,
+async def _digest_once(runtime: Services, scope: Scope, platform: Platform,
                        settings: CommunitySettings, due: Due, instance: str, now: float
                        ) -> list[str]:
     store = runtime.store
@@ -141,7 +138,7 @@ async def _digest_once(runtime: Runtime, scope: Scope, platform: Platform,
     return sent
 
 
-async def alert_unanswered(runtime: Runtime, scope: Scope, now: float | None = None
+async def alert_unanswered(runtime: Services, scope: Scope, now: float | None = None
                            ) -> list[str]:
     """One DM per moderator listing questions that just passed ``unanswered_alert_hours``
     without an answer (each question alerted once, by one process). The moderators DMed."""
@@ -172,7 +169,7 @@ async def alert_unanswered(runtime: Runtime, scope: Scope, now: float | None = N
     return [user for user in moderators if await platform.send_dm(scope, user, reply)]
 
 
-async def send_nomination(runtime: Runtime, scope: Scope, nomination_id: int) -> list[str]:
+async def send_nomination(runtime: Services, scope: Scope, nomination_id: int) -> list[str]:
     """DM the moderators a hand-made nomination with its Approve / Decline buttons."""
     platform = runtime.platforms.get(scope.platform)
     nomination = await runtime.store.nomination(nomination_id)

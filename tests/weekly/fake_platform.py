@@ -42,5 +42,8 @@ class FakePlatform:
     def message_link(self, scope: Scope, channel: str, message_id: str) -> str | None:
         return f"https://chat.example/{scope.community}/{channel}/{message_id}"
 
+    async def describe_status(self, scope: Scope) -> list[str]:
+        return []
+
     def dms_to(self, user: str) -> list[Reply]:
         return [reply for _, to, reply in self.dms if to == user]

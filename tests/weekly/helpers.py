@@ -7,6 +7,7 @@ import itertools
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.app import build_runtime
 from bot.config import CommunitySettings, Settings
 from bot.events import Event, MemberJoin, Message
 from bot.runtime import Runtime
@@ -27,7 +28,7 @@ def community_settings(**overrides: Any) -> CommunitySettings:
 
 def make_runtime(store: Store, platform: FakePlatform | None = None, **overrides: Any
                  ) -> Runtime:
-    runtime = Runtime(Settings(community=community_settings(**overrides)), store)
+    runtime = build_runtime(Settings(community=community_settings(**overrides)), store)
     runtime.add_platform(platform or FakePlatform())
     return runtime
 

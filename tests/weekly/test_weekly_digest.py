@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.app import build_runtime
 from bot.config import Settings
 from bot.features import Reply
 from bot.metrics.health import Health
@@ -80,7 +81,7 @@ async def test_digest_sent_to_staff_moderators_once(store: Store, fake: FakePlat
 
 
 async def test_build_digest_without_platform_names_members(store: Store) -> None:
-    runtime = Runtime(Settings(community=community_settings()), store)  # no platform
+    runtime = build_runtime(Settings(community=community_settings()), store)  # no platform
     await seed(runtime)
     digest = await build_digest(runtime, SCOPE, DIGEST_AT.timestamp())
     text = digest.plain_text()

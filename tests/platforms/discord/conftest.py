@@ -11,6 +11,7 @@ import discord
 import pytest
 from fake_discord import TOKEN, FakeDiscord
 
+from bot.app import build_runtime
 from bot.config import DiscordSettings, EngineSettings, Settings
 from bot.platforms.discord_adapter import DiscordAdapter
 from bot.runtime import Runtime
@@ -70,7 +71,7 @@ async def start_bot(fake: FakeDiscord, sqlite_store: Store) -> AsyncIterator[Bot
             "engine": EngineSettings(flush_interval_s=0.05).model_dump(),
             "discord": DiscordSettings(token=TOKEN, api_base=fake.api_base,
                                        gateway_url=fake.gateway_url).model_dump()})
-        runtime = Runtime(settings, store)
+        runtime = build_runtime(settings, store)
         if setup is not None:
             setup(runtime)
         # The engine's background writer is not started: ``settle`` writes explicitly, so a

@@ -12,6 +12,7 @@ import pytest
 from discord import app_commands
 from fake_discord import FakeDiscord, User, snowflake
 
+from bot.app import build_runtime
 from bot.config import CommunitySettings
 from bot.events import MessageEdit, ReactionRemove
 from bot.features import Button, Command, Field, MessageAction, Option, Reply
@@ -230,9 +231,8 @@ async def test_commands_are_built_from_what_the_cogs_declare() -> None:
 async def test_shards_need_a_count(sqlite_store: Any) -> None:
     from bot.config import ConfigError, DiscordSettings, Settings
     from bot.platforms.discord_adapter import DiscordAdapter, InnercircleShardedClient
-    from bot.runtime import Runtime
 
-    runtime = Runtime(Settings(), sqlite_store)
+    runtime = build_runtime(Settings(), sqlite_store)
     with pytest.raises(ConfigError, match="shard_count"):
         DiscordAdapter(runtime, DiscordSettings(token="t", shard_ids=[0]))
     adapter = DiscordAdapter(runtime, DiscordSettings(token="t", shard_ids=[1], shard_count=2))

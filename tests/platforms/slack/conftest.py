@@ -11,6 +11,7 @@ import pytest
 from fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack, user
 from slack_helpers import ADMIN, ALICE, BOB, CAROL, DAVE, GENERAL, HELP, SECRET, StartBot
 
+from bot.app import build_runtime
 from bot.config import CommunitySettings, Settings, SlackSettings
 from bot.platforms.slack_adapter import SlackAdapter
 from bot.runtime import Runtime
@@ -45,7 +46,7 @@ async def start_bot(fake: FakeSlack, sqlite_store: Store) -> AsyncIterator[Start
             slack=SlackSettings(bot_token=BOT_TOKEN, app_token=APP_TOKEN,
                                 signing_secret=SECRET, mode=mode, api_url=fake.api_url,
                                 http_host="127.0.0.1", **slack))
-        runtime = Runtime(settings, sqlite_store)
+        runtime = build_runtime(settings, sqlite_store)
         await runtime.engine.start()
         adapter = SlackAdapter(runtime, settings.slack)
         task = asyncio.create_task(adapter.start())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from bot.app import build_runtime
 from bot.config import Settings
 from bot.events import (
     MemberJoin,
@@ -28,7 +29,6 @@ from bot.platforms.slack_events import (
     team_of,
 )
 from bot.platforms.slack_render import escape, message_link, reply_blocks
-from bot.runtime import Runtime
 from bot.store import Store
 
 T = "T1"
@@ -168,7 +168,7 @@ def test_catch_up_planning() -> None:
 async def test_manifest_declares_what_the_adapter_uses(sqlite_store: Store) -> None:
     text = MANIFEST.read_text(encoding="utf-8")
     assert re.search(r"- command: /circle\n(\s+\w+: .*\n)*\s+should_escape: true", text)
-    runtime = Runtime(Settings(), sqlite_store)
+    runtime = build_runtime(Settings(), sqlite_store)
     for callback_id, action in runtime.actions.items():
         assert re.search(rf"- name: {re.escape(action.name)}\n\s+type: message\n"
                          rf"\s+callback_id: {callback_id}\n", text), callback_id

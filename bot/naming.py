@@ -1,4 +1,5 @@
-"""Who may be named where (DESIGN.md's privacy rules), in one place for every cog."""
+"""Who may be named where (DESIGN.md's privacy rules), in one place for every feature:
+command replies, the weekly post and the moderators' digest."""
 
 from __future__ import annotations
 
