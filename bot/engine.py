@@ -64,7 +64,7 @@ class IngestStats:
     ignored: int = 0
     questions: int = 0
     answers: int = 0
-    acks: int = 0
+    acks: int = 0  # acknowledgements new to the store
     corrections: list[CorrectionResult] = field(default_factory=list)
 
     def add(self, other: IngestStats) -> None:
@@ -232,27 +232,25 @@ class Engine:
         batch = FactBatch(scope)
         for event in events:
             if isinstance(event, MarkAnswer | UnmarkAnswer | NotQuestion | Thanks):
-                await self._write(batch)  # corrections read what came before them
+                await self._write(batch, stats)  # corrections read what came before them
                 batch = FactBatch(scope)
                 result = await self.corrections.apply(state, event, batch)
                 stats.corrections.append(result)
-                if result.ok and batch.acks:
-                    stats.acks += len(batch.acks)
-                await self._write(batch)
+                await self._write(batch, stats)
                 batch = FactBatch(scope)
                 continue
             self._apply(state, event, batch, stats, catchup)
             if len(batch.messages) >= self.batch_size:
-                await self._write(batch)
+                await self._write(batch, stats)
                 batch = FactBatch(scope)
-        await self._write(batch)
+        await self._write(batch, stats)
         if events:
             self.last_event_at[scope] = max(e.ts.timestamp() for e in events)
         return stats
 
-    async def _write(self, batch: FactBatch) -> None:
+    async def _write(self, batch: FactBatch, stats: IngestStats) -> None:
         if batch:
-            await self.store.write(batch)
+            stats.acks += await self.store.write(batch)
 
     async def _prefetch(self, state: CommunityMemory, events: list[Event]) -> None:
         """Load the earlier messages and answers this batch refers to, and learn which of its
@@ -389,7 +387,7 @@ class Engine:
             state.remember_answer(answer)
             stats.answers += 1
         elif not question and is_thanks(event.text):
-            stats.acks += self._thanks_message(state, event, author, parent, ts, batch)
+            self._thanks_message(state, event, author, parent, ts, batch)
 
         info = MessageInfo(event.id, event.channel, author, ts, event.thread, question, False,
                            False, staff, parent)
@@ -441,14 +439,13 @@ class Engine:
         batch.excerpts[message_id] = (" ".join(text.split())[:EXCERPT_CHARS], ts + retention)
 
     def _thanks_message(self, state: CommunityMemory, event: Message, author: str,
-                        parent: str | None, ts: float, batch: FactBatch) -> int:
+                        parent: str | None, ts: float, batch: FactBatch) -> None:
         """A thank-you acknowledges the thanked helper's latest answer to the author."""
         helpers: list[str] = []
         target = state.recent.get(parent) if parent else None
         if target is not None and target.author != author:
             helpers.append(target.author)
         helpers.extend(u for u in event.mentions if u != author and u not in helpers)
-        count = 0
         for helper in helpers:
             answer = None
             if target is not None and target.author == helper:
@@ -461,8 +458,6 @@ class Engine:
             batch.acks.append({"source": f"msg:{event.id}:{helper}",
                                "question_id": answer.question_id, "helper": helper,
                                "user_id": author, "ts": ts})
-            count += 1
-        return count
 
     def _on_reaction(self, state: CommunityMemory, event: Reaction, batch: FactBatch,
                      stats: IngestStats, *, removed: bool) -> None:
@@ -481,7 +476,6 @@ class Engine:
                 batch.acks.append({"source": source, "question_id": answer.question_id,
                                    "helper": answer.answerer, "user_id": user,
                                    "ts": event.ts.timestamp()})
-                stats.acks += 1
 
     def _on_edit(self, state: CommunityMemory, event: MessageEdit, batch: FactBatch) -> None:
         info = state.recent.get(event.id)

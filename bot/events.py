@@ -12,16 +12,24 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 
+from bot.event_limits import (
+    MAX_EMOJI,
+    MAX_NAME,
+    MAX_TEXT,
+    EventError,
+    check_id,
+    check_list,
+    check_text,
+    parse_ts,
+)
 from bot.signals.emoji import normalize_emoji
 
+__all__ = ["EVENT_TYPES", "Event", "EventError", "parse_event", "parse_ts"]
+
 CHANNEL_KINDS = ("chat", "help", "forum")
-
-
-class EventError(ValueError):
-    """A malformed event: the message says which field and why."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -184,41 +192,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
 _COMMON = ("type", "community", "ts", "platform")
 
 
-def parse_ts(value: Any) -> datetime:
-    """An ISO 8601 timestamp with an offset or ``Z`` -> an aware UTC datetime."""
-    if not isinstance(value, str):
-        raise EventError(f"'ts' must be an ISO 8601 string, got {type(value).__name__}")
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        raise EventError(f"'ts' is not an ISO 8601 timestamp: {value[:40]!r}") from None
-    if parsed.tzinfo is None:
-        raise EventError(f"'ts' needs an offset or 'Z': {value[:40]!r}")
-    return parsed.astimezone(UTC)
-
-
-def _text_field(obj: Mapping[str, Any], name: str, *, required: bool, allow_empty: bool = False
-                ) -> str | None:
-    value = obj.get(name)
-    if value is None:
-        if required:
-            raise EventError(f"missing field '{name}'")
-        return None
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise EventError(f"'{name}' must be a string, got {type(value).__name__}")
-    text = str(value)
-    if not text and not allow_empty:
-        raise EventError(f"'{name}' must not be empty")
-    return text
-
-
-def _string_list(obj: Mapping[str, Any], name: str) -> tuple[str, ...]:
-    value = obj.get(name)
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
-        raise EventError(f"'{name}' must be a list of strings")
-    return tuple(str(v) for v in value)
+_NAMES = ("author_name", "user_name")
+_FLAGS = ("author_is_staff", "author_is_bot", "by_staff")
 
 
 def _bool(obj: Mapping[str, Any], name: str) -> bool:
@@ -238,9 +213,9 @@ def parse_event(obj: Any) -> Event:
         known = ", ".join(EVENT_TYPES)
         raise EventError(f"unknown event type {kind!r} (known: {known})")
     common: dict[str, Any] = {
-        "community": _text_field(obj, "community", required=True),
-        "ts": parse_ts(obj.get("ts")) if "ts" in obj else _missing("ts"),
-        "platform": _text_field(obj, "platform", required=False) or "other",
+        "community": check_id("community", obj.get("community")),
+        "ts": parse_ts(obj["ts"]) if "ts" in obj else _missing("ts"),
+        "platform": check_id("platform", obj.get("platform"), required=False) or "other",
         "raw": obj.get("raw"),
     }
     fields: dict[str, Any] = {}
@@ -248,23 +223,34 @@ def parse_event(obj: Any) -> Event:
         if f.name in _COMMON or f.name == "raw":
             continue
         required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-        if f.name in ("mentions", "author_roles"):
-            fields[f.name] = _string_list(obj, f.name)
-        elif f.name in ("author_is_staff", "author_is_bot", "by_staff"):
+        value = obj.get(f.name)
+        if f.name in _FLAGS:
             fields[f.name] = _bool(obj, f.name)
         elif f.name == "text":
-            fields[f.name] = _text_field(obj, f.name, required=True, allow_empty=True)
+            fields[f.name] = check_text("text", value, limit=MAX_TEXT, required=True)
+        elif f.name in _NAMES:
+            fields[f.name] = check_text(f.name, value, limit=MAX_NAME, required=False) or None
+        elif f.name == "mentions":
+            fields[f.name] = check_list(f.name, value, ids=True)
+        elif f.name == "author_roles":
+            fields[f.name] = check_list(f.name, value, ids=False)
+        elif f.name == "emoji":
+            fields[f.name] = check_text(f.name, value, limit=MAX_EMOJI, required=True)
+        elif f.name == "channel_kind":
+            fields[f.name] = value
         else:
-            fields[f.name] = _text_field(obj, f.name, required=required)
+            fields[f.name] = check_id(f.name, value, required=required)
     if cls is Message:
         kind_value = fields.get("channel_kind") or "chat"
-        if kind_value not in CHANNEL_KINDS:
+        if not isinstance(kind_value, str) or kind_value not in CHANNEL_KINDS:
             raise EventError(f"'channel_kind' must be one of {', '.join(CHANNEL_KINDS)}")
         fields["channel_kind"] = kind_value
     if issubclass(cls, Reaction):
         emoji = normalize_emoji(fields["emoji"])
         if not emoji:
             raise EventError("'emoji' must not be empty")
+        if len(emoji) > MAX_EMOJI:
+            raise EventError(f"'emoji' is longer than {MAX_EMOJI} characters")
         fields["emoji"] = emoji
     return cls(**common, **fields)
 

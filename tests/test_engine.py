@@ -335,11 +335,11 @@ async def test_live_events_survive_a_database_outage(store: Store, tmp_path: Pat
     real_write = Store.write
     failures = {"left": 2}
 
-    async def flaky(self: Store, batch: object) -> None:
+    async def flaky(self: Store, batch: object) -> int:
         if failures["left"]:
             failures["left"] -= 1
             raise ConnectionError("database went away")
-        await real_write(self, batch)  # type: ignore[arg-type]
+        return await real_write(self, batch)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Store, "write", flaky)
     engine = Engine(store, retry_delays=(0, 0), undelivered=tmp_path / "undelivered.jsonl")

@@ -19,7 +19,8 @@ async def run_replay(path: Path, settings: Settings, url: str, console: Console,
     store = await Store.open(url)
     try:
         engine = Engine(store, settings.community, batch_size=settings.engine.batch_size)
-        total = sum(1 for _ in path.open(encoding="utf-8", errors="replace"))
+        with path.open("rb") as handle:
+            total = sum(1 for _ in handle)
         with Progress(TextColumn("replaying"), BarColumn(), MofNCompleteColumn(),
                       console=console, disable=not show_progress, transient=True) as progress:
             task = progress.add_task("replay", total=total)

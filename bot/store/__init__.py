@@ -26,9 +26,10 @@ class Store(WeeklyQueries, PrivacyQueries, Database):
         return cls(engine, secret)
 
     # -- ingest --------------------------------------------------------------------
-    async def write(self, batch: FactBatch) -> None:
+    async def write(self, batch: FactBatch) -> int:
+        """Write ``batch`` in one transaction; how many acknowledgements were new."""
         async with self.engine.begin() as conn:
-            await write_batch(conn, batch)
+            return await write_batch(conn, batch)
 
     async def purge_expired_excerpts(self, now: float) -> int:
         """Delete question excerpts past their retention (every community)."""

@@ -54,8 +54,10 @@ def _latest(existing: Any, new: Any) -> Any:
     )
 
 
-async def write_batch(conn: AsyncConnection, batch: FactBatch) -> None:
-    """Write every fact of ``batch``; the caller holds the transaction."""
+async def write_batch(conn: AsyncConnection, batch: FactBatch) -> int:
+    """Write every fact of ``batch``; the caller holds the transaction. Returns how many of
+    its acknowledgements were new (a replay of stored events adds none)."""
+    new_acks = 0
     platform, community = batch.scope
     dialect = conn.dialect.name
     scope = {"platform": platform, "community": community}
@@ -100,6 +102,12 @@ async def write_batch(conn: AsyncConnection, batch: FactBatch) -> None:
             _in_scope(a, platform, community), a.c.question_id.in_(ids)).values(active=False))
         batch.touched_questions.update(ids)
     if batch.acks:
+        new_sources = {row["source"] for row in batch.acks}
+        for part in chunks(sorted(new_sources)):
+            stored = await conn.execute(select(k.c.source).where(
+                _in_scope(k, platform, community), k.c.source.in_(part)))
+            new_sources.difference_update(stored.scalars())
+        new_acks = len(new_sources)
         await execute_many(conn, insert_ignore(k, dialect),
                            [{**scope, **row} for row in batch.acks])
         pairs = {(row["question_id"], row["helper"]) for row in batch.acks}
@@ -133,6 +141,7 @@ async def write_batch(conn: AsyncConnection, batch: FactBatch) -> None:
         ])
     if batch.touched_questions:
         await refresh_questions(conn, platform, community, batch.touched_questions)
+    return new_acks
 
 
 def _answer_row(scope: dict[str, str], x: AnswerInfo) -> dict[str, Any]:
