@@ -397,12 +397,8 @@ class Engine:
         window.append(utterance)
         if len(window) > state.history:
             del window[0]
-        batch.messages.append({
-            "id": event.id, "channel": event.channel, "thread": event.thread,
-            "reply_to": event.reply_to, "parent": parent, "author": author, "ts": ts,
-            "author_is_staff": staff, "is_question": question, "not_question": False,
-            "deleted": False,
-        })
+        batch.messages.append((event.id, event.channel, event.thread, event.reply_to, parent,
+                               author, ts, staff, question, False, False))
         stats.messages += 1
         if question:
             stats.questions += 1

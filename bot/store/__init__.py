@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.scope import Scope
 from bot.store import community, metric_reads, reads
-from bot.store.database import Database
+from bot.store.database import Database, analyze
 from bot.store.facts import AnswerInfo, FactBatch, MessageInfo
 from bot.store.metric_reads import AnswerFact, MemberFact, QuestionFact
 from bot.store.privacy_ops import PrivacyQueries
@@ -14,6 +14,9 @@ from bot.store.weekly import WeeklyQueries
 from bot.store.writes import purge_expired_excerpts, write_batch
 
 __all__ = ["AnswerFact", "MemberFact", "QuestionFact", "Store"]
+
+INGEST_TABLES = ("messages", "answers", "acks", "activity_days", "members", "excerpts")
+ANALYZE_EVERY = 5000  # messages written (at least) between two ANALYZE on PostgreSQL
 
 
 class Store(WeeklyQueries, PrivacyQueries, Database):
@@ -29,7 +32,14 @@ class Store(WeeklyQueries, PrivacyQueries, Database):
     async def write(self, batch: FactBatch) -> int:
         """Write ``batch`` in one transaction; how many acknowledgements were new."""
         async with self.engine.begin() as conn:
-            return await write_batch(conn, batch)
+            new_acks = await write_batch(conn, batch)
+        # Keep PostgreSQL's statistics in step with a fast-growing table (autovacuum's
+        # analyze comes a minute late: long enough for a catch-up to hit a bad plan).
+        self.written += len(batch.messages)
+        if self.written - self.analyzed_at >= max(ANALYZE_EVERY, self.written // 5):
+            self.analyzed_at = self.written
+            await analyze(self.engine, INGEST_TABLES)
+        return new_acks
 
     async def purge_expired_excerpts(self, now: float) -> int:
         """Delete question excerpts past their retention (every community)."""

@@ -6,7 +6,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from bot.config import to_sqlalchemy_url
@@ -44,18 +44,33 @@ class Database:
         self.engine = engine
         self.secret = secret
         self.dialect = engine.dialect.name
+        self.written = 0  # messages this process wrote, and that count at the last ANALYZE
+        self.analyzed_at = 0
 
     @classmethod
     async def open_engine(cls, url: str) -> tuple[AsyncEngine, bytes]:
         """Create the engine, migrate to the newest schema, load (or make) the secret."""
         engine = make_engine(url)
         async with engine.begin() as conn:
-            await conn.run_sync(upgrade)
+            migrated = await conn.run_sync(upgrade)
             secret = await _ensure_secret(conn)
+        if migrated:
+            await analyze(engine)
         return engine, secret
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+async def analyze(engine: AsyncEngine, tables: tuple[str, ...] = ()) -> None:
+    """Refresh PostgreSQL's planner statistics (after migrations and large batches): on a
+    table it has no statistics for, the planner may scan a whole community's index where one
+    primary-key lookup does. SQLite plans these queries well without statistics."""
+    if engine.dialect.name != "postgresql":
+        return
+    async with engine.connect() as conn:
+        await conn.execute(text("ANALYZE" if not tables else "ANALYZE " + ", ".join(tables)))
+        await conn.commit()
 
 
 async def _ensure_secret(conn: AsyncConnection) -> bytes:

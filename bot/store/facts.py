@@ -58,7 +58,8 @@ class FactBatch:
     """Facts for one community, written together."""
 
     scope: Scope
-    messages: list[dict[str, Any]] = field(default_factory=list)
+    # one tuple a new message, in the column order of ``writes.MESSAGE_ROW``
+    messages: list[tuple[Any, ...]] = field(default_factory=list)
     message_updates: dict[str, dict[str, Any]] = field(default_factory=dict)
     members: dict[str, MemberSeen] = field(default_factory=dict)
     activity: dict[tuple[str, int], int] = field(default_factory=dict)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.scope import Scope
 from bot.store import schema
-from bot.store.dialect import fetch_tuples
+from bot.store.driver import fetch_tuples
 from bot.store.schema import in_scope
 
 m, a, d, mem = schema.messages, schema.answers, schema.activity_days, schema.members

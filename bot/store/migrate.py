@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -19,6 +20,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-def upgrade(connection: Connection, revision: str = "head") -> None:
-    """Bring the schema on ``connection`` up to ``revision``."""
+def upgrade(connection: Connection, revision: str = "head") -> bool:
+    """Bring the schema on ``connection`` up to ``revision``; whether anything changed."""
+    before = MigrationContext.configure(connection).get_current_revision()
     command.upgrade(alembic_config(connection), revision)
+    return MigrationContext.configure(connection).get_current_revision() != before

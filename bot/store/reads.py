@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.scope import Scope
 from bot.store import schema
-from bot.store.dialect import fetch_tuples
+from bot.store.driver import fetch_tuples
 from bot.store.facts import AnswerInfo, MessageInfo
 from bot.store.schema import in_scope
 from bot.store.writes import chunks

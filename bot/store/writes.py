@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
 
-from sqlalchemy import BindParameter, Float, bindparam, case, delete, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.scope import Scope
 from bot.store import schema
-from bot.store.dialect import execute_many, insert_ignore, upsert
+from bot.store.dialect import insert_ignore, upsert
+from bot.store.driver import BulkInsert, BulkUpdate, execute_many, run_bulk
 from bot.store.facts import AnswerInfo, FactBatch
 from bot.store.schema import in_scope
 
@@ -18,6 +19,47 @@ T = TypeVar("T")
 CHUNK = 500
 
 m, a, k = schema.messages, schema.answers, schema.acks
+
+# The statements every batch runs (see bot/store/driver.py). Column order of ``MESSAGE_ROW``
+# is the order of the tuples in ``FactBatch.messages``.
+MESSAGE_ROW = ("id", "channel", "thread", "reply_to", "parent", "author", "ts",
+               "author_is_staff", "is_question", "not_question", "deleted")
+INSERT_MESSAGES = BulkInsert("messages", MESSAGE_ROW, (
+    "text", "text", "text", "text", "text", "text", "float8", "boolean", "boolean", "boolean",
+    "boolean"))
+ADD_ACTIVITY = BulkInsert(
+    "activity_days", ("user_id", "day", "messages"), ("text", "integer", "integer"),
+    "ON CONFLICT (platform, community, user_id, day) "
+    "DO UPDATE SET messages = activity_days.messages + excluded.messages")
+INSERT_ANSWERS = BulkInsert("answers", (
+    "question_id", "answer_id", "answerer", "asker", "question_ts", "ts", "via",
+    "answerer_is_staff", "active", "acknowledged"), (
+    "text", "text", "text", "text", "float8", "float8", "text", "boolean", "boolean", "boolean"))
+INSERT_ACKS = BulkInsert("acks", ("source", "question_id", "helper", "user_id", "ts"),
+                         ("text", "text", "text", "text", "float8"))
+KEEP_EXCERPTS = BulkInsert(
+    "excerpts", ("message_id", "text", "expires_at"), ("text", "text", "float8"),
+    "ON CONFLICT (platform, community, message_id) "
+    "DO UPDATE SET text = excluded.text, expires_at = excluded.expires_at")
+MOVE_CURSORS = BulkInsert(
+    "channel_cursors", ("channel", "last_ts", "last_id"), ("text", "float8", "text"),
+    "ON CONFLICT (platform, community, channel) DO UPDATE SET "
+    "last_id = CASE WHEN excluded.last_ts >= channel_cursors.last_ts "
+    "THEN excluded.last_id ELSE channel_cursors.last_id END, "
+    "last_ts = CASE WHEN excluded.last_ts > channel_cursors.last_ts "
+    "THEN excluded.last_ts ELSE channel_cursors.last_ts END")
+EARLIER_FIRST_ANSWER = {
+    column: BulkUpdate(
+        "messages", ("id",), ("answered_at",), ("text", "float8"),
+        f"{column} = CASE WHEN {column} IS NULL OR {{answered_at}} < {column} "
+        f"THEN {{answered_at}} ELSE {column} END")
+    for column in ("first_peer_answer_ts", "first_staff_answer_ts")
+}
+SET_FIRST_ANSWERS = BulkUpdate(
+    "messages", ("id",), ("fp", "fs"), ("text", "float8", "float8"),
+    "first_peer_answer_ts = {fp}, first_staff_answer_ts = {fs}")
+ACKNOWLEDGE = BulkUpdate("answers", ("question_id", "answerer"), ("ack",),
+                         ("text", "text", "boolean"), "acknowledged = {ack}")
 
 
 def chunks(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
@@ -62,9 +104,8 @@ async def write_batch(conn: AsyncConnection, batch: FactBatch) -> int:
     dialect = conn.dialect.name
     scope = {"platform": platform, "community": community}
 
-    if batch.messages:
-        await execute_many(conn, insert_ignore(m, dialect),
-                           [{**scope, **row} for row in batch.messages])
+    key = (platform, community)
+    await run_bulk(conn, INSERT_MESSAGES, key, batch.messages)
     for message_id, values in batch.message_updates.items():
         await conn.execute(
             update(m).where(_in_scope(m, platform, community), m.c.id == message_id)
@@ -72,18 +113,11 @@ async def write_batch(conn: AsyncConnection, batch: FactBatch) -> int:
         )
     if batch.members:
         await _write_members(conn, batch, scope)
-    if batch.activity:
-        t = schema.activity_days
-        stmt = upsert(t, dialect, ["platform", "community", "user_id", "day"],
-                      {"messages": lambda ex: t.c.messages + ex.messages})
-        await execute_many(conn, stmt, [
-            {**scope, "user_id": user, "day": day, "messages": n}
-            for (user, day), n in batch.activity.items()
-        ])
+    await run_bulk(conn, ADD_ACTIVITY, key,
+                   [(user, day, n) for (user, day), n in batch.activity.items()])
     if batch.answers:
-        await execute_many(conn, insert_ignore(a, dialect),
-                           [_answer_row(scope, x) for x in batch.answers])
-        await _earlier_first_answers(conn, platform, community, batch.answers)
+        await run_bulk(conn, INSERT_ANSWERS, key, [_answer_tuple(x) for x in batch.answers])
+        await _earlier_first_answers(conn, key, batch.answers)
     if batch.marked_answers:
         stmt = upsert(a, dialect, ["platform", "community", "question_id", "answer_id"], {
             "active": lambda ex: ex.active, "via": lambda ex: ex.via,
@@ -108,14 +142,11 @@ async def write_batch(conn: AsyncConnection, batch: FactBatch) -> int:
                 _in_scope(k, platform, community), k.c.source.in_(part)))
             new_sources.difference_update(stored.scalars())
         new_acks = len(new_sources)
-        await execute_many(conn, insert_ignore(k, dialect),
-                           [{**scope, **row} for row in batch.acks])
+        await run_bulk(conn, INSERT_ACKS, key, [
+            (row["source"], row["question_id"], row["helper"], row["user_id"], row["ts"])
+            for row in batch.acks])
         pairs = {(row["question_id"], row["helper"]) for row in batch.acks}
-        await execute_many(
-            conn,
-            update(a).where(_in_scope(a, platform, community), a.c.question_id == bindparam("q"),
-                            a.c.answerer == bindparam("h")).values(acknowledged=True),
-            [{"q": q, "h": h} for q, h in sorted(pairs)])
+        await run_bulk(conn, ACKNOWLEDGE, key, [(q, h, True) for q, h in sorted(pairs)])
     for sources in chunks(batch.removed_acks):
         found = await conn.execute(
             select(k.c.question_id)
@@ -129,19 +160,16 @@ async def write_batch(conn: AsyncConnection, batch: FactBatch) -> int:
     if batch.corrections:
         await conn.execute(insert_ignore(schema.corrections, dialect),
                            [{**scope, **row} for row in batch.corrections])
-    if batch.cursors:
-        t = schema.channel_cursors
-        stmt = upsert(t, dialect, ["platform", "community", "channel"], {
-            "last_id": lambda ex: case((ex.last_ts >= t.c.last_ts, ex.last_id), else_=t.c.last_id),
-            "last_ts": lambda ex: _latest(t.c.last_ts, ex.last_ts),
-        })
-        await execute_many(conn, stmt, [
-            {**scope, "channel": channel, "last_ts": ts, "last_id": last_id}
-            for channel, (ts, last_id) in batch.cursors.items()
-        ])
+    await run_bulk(conn, MOVE_CURSORS, key, [
+        (channel, ts, last_id) for channel, (ts, last_id) in batch.cursors.items()])
     if batch.touched_questions:
         await refresh_questions(conn, platform, community, batch.touched_questions)
     return new_acks
+
+
+def _answer_tuple(x: AnswerInfo) -> tuple[Any, ...]:
+    return (x.question_id, x.answer_id, x.answerer, x.asker, x.question_ts, x.ts, x.via,
+            x.answerer_is_staff, x.active, False)
 
 
 def _answer_row(scope: dict[str, str], x: AnswerInfo) -> dict[str, Any]:
@@ -193,38 +221,24 @@ async def _write_excerpts(conn: AsyncConnection, batch: FactBatch, scope: dict[s
     t = schema.excerpts
     keep = [(mid, v) for mid, v in batch.excerpts.items() if v is not None]
     drop = [mid for mid, v in batch.excerpts.items() if v is None]
-    if keep:
-        stmt = upsert(t, conn.dialect.name, ["platform", "community", "message_id"], {
-            "text": lambda ex: ex.text, "expires_at": lambda ex: ex.expires_at,
-        })
-        await execute_many(conn, stmt, [
-            {**scope, "message_id": mid, "text": text, "expires_at": expires}
-            for mid, (text, expires) in keep
-        ])
+    await run_bulk(conn, KEEP_EXCERPTS, (scope["platform"], scope["community"]),
+                   [(mid, text, expires) for mid, (text, expires) in keep])
     for ids in chunks(drop):
         await conn.execute(delete(t).where(
             _in_scope(t, scope["platform"], scope["community"]), t.c.message_id.in_(ids)))
 
 
-async def _earlier_first_answers(conn: AsyncConnection, platform: str, community: str,
+async def _earlier_first_answers(conn: AsyncConnection, key: tuple[str, str],
                                  added: list[AnswerInfo]) -> None:
     """New answers can only make a question's first answer earlier: no need to recompute
     (removals do recompute, see ``refresh_questions``)."""
-    for staff, column in ((False, m.c.first_peer_answer_ts), (True, m.c.first_staff_answer_ts)):
+    for staff, column in ((False, "first_peer_answer_ts"), (True, "first_staff_answer_ts")):
         earliest: dict[str, float] = {}
         for x in added:
             if (x.answerer_is_staff == staff and x.active and x.answerer != x.asker
                     and x.ts < earliest.get(x.question_id, float("inf"))):
                 earliest[x.question_id] = x.ts
-        if not earliest:
-            continue
-        ts: BindParameter[float] = bindparam("answered_at", type_=Float)
-        await execute_many(
-            conn,
-            update(m).where(_in_scope(m, platform, community), m.c.id == bindparam("q"))
-            .values({column: case((column.is_(None), ts), (ts < column, ts), else_=column)}),
-            [{"q": q, "answered_at": t} for q, t in earliest.items()],
-        )
+        await run_bulk(conn, EARLIER_FIRST_ANSWER[column], key, list(earliest.items()))
 
 
 async def refresh_questions(conn: AsyncConnection, platform: str, community: str,
@@ -238,7 +252,7 @@ async def refresh_questions(conn: AsyncConnection, platform: str, community: str
                 .where(_in_scope(k, platform, community), k.c.question_id.in_(ids)))
         }
         firsts: dict[str, list[float | None]] = {q: [None, None] for q in ids}
-        flips: list[dict[str, Any]] = []
+        flips: list[tuple[str, str, bool]] = []
         rows = await conn.execute(
             select(a.c.question_id, a.c.answerer, a.c.answerer_is_staff, a.c.active,
                    a.c.acknowledged, a.c.ts, a.c.asker)
@@ -247,32 +261,19 @@ async def refresh_questions(conn: AsyncConnection, platform: str, community: str
         for question, answerer, staff, active, acknowledged, ts, asker in rows:
             is_acked = (question, answerer) in acked
             if bool(acknowledged) != is_acked:
-                flips.append({"q": question, "h": answerer, "ack": is_acked})
+                flips.append((question, answerer, is_acked))
             if active and answerer != asker:
                 slot = firsts[question]
                 index = 1 if staff else 0
                 if slot[index] is None or ts < slot[index]:
                     slot[index] = ts
-        if flips:
-            await conn.execute(
-                update(a).where(in_scope, a.c.question_id == bindparam("q"),
-                                a.c.answerer == bindparam("h"))
-                .values(acknowledged=bindparam("ack")),
-                _unique(flips),
-            )
-        await execute_many(
-            conn,
-            update(m).where(_in_scope(m, platform, community), m.c.id == bindparam("q"))
-            .values(first_peer_answer_ts=bindparam("fp"), first_staff_answer_ts=bindparam("fs")),
-            [{"q": q, "fp": fp, "fs": fs} for q, (fp, fs) in firsts.items()],
-        )
+        await run_bulk(conn, ACKNOWLEDGE, (platform, community), _unique(flips))
+        await run_bulk(conn, SET_FIRST_ANSWERS, (platform, community),
+                       [(q, fp, fs) for q, (fp, fs) in firsts.items()])
 
 
-def _unique(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    seen: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in rows:
-        seen[(row["q"], row["h"])] = row
-    return list(seen.values())
+def _unique(rows: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
+    return list({(q, h): (q, h, ack) for q, h, ack in rows}.values())
 
 
 async def purge_expired_excerpts(conn: AsyncConnection, now: float) -> int:

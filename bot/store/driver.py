@@ -1,0 +1,132 @@
+"""The store's hot paths through the database driver itself (aiosqlite or asyncpg), inside
+the transaction SQLAlchemy holds. Everything else in the store is SQLAlchemy Core.
+
+Ingest writes thousands of rows a batch. SQLAlchemy's per-row parameter processing costs
+more than the database's own work, so the hot statements are written here once, with
+positional parameters, for both databases:
+
+- SQLite: one prepared statement run by ``executemany`` over plain tuples.
+- PostgreSQL: one statement per batch over ``unnest``-ed arrays (one round trip). An update
+  joins those arrays on the table's key, so the planner looks rows up by key whatever its
+  statistics say: without statistics it used to scan an index of the whole community for
+  each updated row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy.dialects import sqlite
+
+_SCOPE = ("platform", "community")
+
+
+@dataclass(frozen=True)
+class BulkInsert:
+    """``INSERT INTO table (platform, community, *columns)`` for many rows, then ``conflict``
+    (``ON CONFLICT …``, the same text on both databases; ``excluded.x`` is the new row)."""
+
+    table: str
+    columns: tuple[str, ...]
+    pg_types: tuple[str, ...]  # PostgreSQL element type of each column
+    conflict: str = "ON CONFLICT DO NOTHING"
+
+    @cached_property
+    def sqlite_sql(self) -> str:
+        names = ", ".join((*_SCOPE, *self.columns))
+        marks = ", ".join("?" * (len(self.columns) + 2))
+        return f"INSERT INTO {self.table} ({names}) VALUES ({marks}) {self.conflict}"
+
+    @cached_property
+    def postgresql_sql(self) -> str:
+        names = ", ".join((*_SCOPE, *self.columns))
+        arrays = ", ".join(f"${i + 3}::{t}[]" for i, t in enumerate(self.pg_types))
+        return (f"INSERT INTO {self.table} ({names}) SELECT $1, $2, * FROM unnest({arrays}) "
+                f"{self.conflict}")
+
+
+@dataclass(frozen=True)
+class BulkUpdate:
+    """``UPDATE table SET assignments`` for the rows of one community whose ``keys`` equal
+    each row's first values. ``assignments`` names the row's other values as ``{name}``."""
+
+    table: str
+    keys: tuple[str, ...]
+    values: tuple[str, ...]
+    pg_types: tuple[str, ...]  # keys then values
+    assignments: str
+
+    @cached_property
+    def sqlite_sql(self) -> str:
+        # numbered parameters: ?1 platform, ?2 community, then keys, then values
+        names = {v: f"?{i + 3 + len(self.keys)}" for i, v in enumerate(self.values)}
+        where = " AND ".join(f"{k} = ?{i + 3}" for i, k in enumerate(self.keys))
+        return (f"UPDATE {self.table} SET {self.assignments.format(**names)} "
+                f"WHERE platform = ?1 AND community = ?2 AND {where}")
+
+    @cached_property
+    def postgresql_sql(self) -> str:
+        columns = (*self.keys, *self.values)
+        names = {v: f"v.{v}" for v in self.values}
+        arrays = ", ".join(f"${i + 3}::{t}[]" for i, t in enumerate(self.pg_types))
+        where = " AND ".join(f"{self.table}.{k} = v.{k}" for k in self.keys)
+        return (f"UPDATE {self.table} SET {self.assignments.format(**names)} "
+                f"FROM unnest({arrays}) AS v({', '.join(columns)}) "
+                f"WHERE {self.table}.platform = $1 AND {self.table}.community = $2 AND {where}")
+
+
+async def run_bulk(conn: Any, statement: BulkInsert | BulkUpdate, scope: tuple[str, str],
+                   rows: Sequence[tuple[Any, ...]]) -> None:
+    """Run ``statement`` for ``rows`` (tuples in the statement's column order, without the
+    scope) in the caller's transaction."""
+    if not rows:
+        return
+    raw = await conn.get_raw_connection()
+    driver = raw.driver_connection
+    if conn.dialect.name == "sqlite":
+        await driver.executemany(statement.sqlite_sql, [(*scope, *row) for row in rows])
+    else:
+        await driver.execute(statement.postgresql_sql, *scope, *map(list, zip(*rows, strict=True)))
+
+
+async def fetch_tuples(conn: Any, stmt: Any) -> list[tuple[Any, ...]]:
+    """Run a SELECT through the driver itself and return plain tuples.
+
+    For the reports' large reads (a month of questions or answers): SQLAlchemy's row objects
+    cost several times what the query does. The statement is still built and compiled by
+    SQLAlchemy; booleans come back as the driver gives them (0/1 on SQLite).
+    """
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    args = [params[name] for name in compiled.positiontup or ()]
+    raw = await conn.get_raw_connection()
+    driver = raw.driver_connection
+    if conn.dialect.name == "sqlite":
+        return list(await driver.execute_fetchall(str(compiled), args))
+    return [tuple(record) for record in await driver.fetch(str(compiled), *args)]
+
+
+async def execute_many(conn: Any, stmt: Any, rows: list[dict[str, Any]]) -> None:
+    """Execute a SQLAlchemy INSERT (or UPSERT, or UPDATE) for many rows given as dicts.
+
+    On SQLite the statement, compiled with named parameters, goes straight to the driver's
+    ``executemany`` with the row dicts; elsewhere SQLAlchemy's executemany is used as it is.
+    For the statements ingest runs for every batch, prefer ``BulkInsert``/``BulkUpdate``.
+    """
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        await conn.execute(stmt, rows)
+        return
+    compiled = stmt.compile(dialect=_NAMED_SQLITE, column_keys=list(rows[0]))
+    constants = {name: value for name, value in compiled.construct_params(rows[0]).items()
+                 if name not in rows[0]}
+    data = [{**constants, **row} for row in rows] if constants else rows
+    raw = await conn.get_raw_connection()
+    await raw.driver_connection.executemany(str(compiled), data)
+
+
+_NAMED_SQLITE = sqlite.dialect(paramstyle="named")
