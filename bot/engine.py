@@ -52,6 +52,7 @@ RETRY_DELAYS = (1.0, 5.0, 30.0)  # seconds between attempts to write a live batc
 # Without a reply, a thread or a mention, credit needs closeness: a message hours after a
 # question in a quiet channel is rarely its answer.
 IMPLICIT_REACH_S = 6 * 3600
+YIELD_EVERY = 200  # events computed between two turns of the event loop
 
 
 @dataclass(slots=True)
@@ -230,23 +231,41 @@ class Engine:
         stats = IngestStats(events=len(events))
         await self._prefetch(state, events)
         batch = FactBatch(scope)
-        for event in events:
-            if isinstance(event, MarkAnswer | UnmarkAnswer | NotQuestion | Thanks):
-                await self._write(batch, stats)  # corrections read what came before them
-                batch = FactBatch(scope)
-                result = await self.corrections.apply(state, event, batch)
-                stats.corrections.append(result)
-                await self._write(batch, stats)
-                batch = FactBatch(scope)
-                continue
-            self._apply(state, event, batch, stats, catchup)
-            if len(batch.messages) >= self.batch_size:
-                await self._write(batch, stats)
-                batch = FactBatch(scope)
+        # Batch N is written while batch N+1 is computed: the write runs in the database
+        # driver's thread, and the loop below yields now and then so the write's steps (and
+        # the rest of the bot) go on. Nothing returns before every batch is written.
+        writing: asyncio.Task[None] | None = None
+        try:
+            for index, event in enumerate(events):
+                if isinstance(event, MarkAnswer | UnmarkAnswer | NotQuestion | Thanks):
+                    await self._finish(writing)
+                    writing = None
+                    await self._write(batch, stats)  # corrections read what came before
+                    batch = FactBatch(scope)
+                    result = await self.corrections.apply(state, event, batch)
+                    stats.corrections.append(result)
+                    await self._write(batch, stats)
+                    batch = FactBatch(scope)
+                    continue
+                self._apply(state, event, batch, stats, catchup)
+                if len(batch.messages) >= self.batch_size:
+                    await self._finish(writing)
+                    writing = asyncio.ensure_future(self._write(batch, stats))
+                    batch = FactBatch(scope)
+                elif index % YIELD_EVERY == 0:
+                    await asyncio.sleep(0)
+        finally:
+            await self._finish(writing)
         await self._write(batch, stats)
         if events:
             self.last_event_at[scope] = max(e.ts.timestamp() for e in events)
         return stats
+
+    @staticmethod
+    async def _finish(writing: asyncio.Task[None] | None) -> None:
+        """Wait for the batch being written (its error, if any, is raised here)."""
+        if writing is not None:
+            await writing
 
     async def _write(self, batch: FactBatch, stats: IngestStats) -> None:
         if batch:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.scope import Scope
 from bot.store import schema
 from bot.store.dialect import insert_ignore, upsert
-from bot.store.driver import BulkInsert, BulkUpdate, execute_many, run_bulk
+from bot.store.driver import BulkInsert, BulkUpdate, run_bulk
 from bot.store.facts import AnswerInfo, FactBatch
 from bot.store.schema import in_scope
 
@@ -78,24 +78,6 @@ def _in_scope(table: Any, platform: str, community: str) -> Any:
     return in_scope(table, Scope(platform, community))
 
 
-def _earliest(existing: Any, new: Any) -> Any:
-    return case(
-        (new.is_(None), existing),
-        (existing.is_(None), new),
-        (new < existing, new),
-        else_=existing,
-    )
-
-
-def _latest(existing: Any, new: Any) -> Any:
-    return case(
-        (new.is_(None), existing),
-        (existing.is_(None), new),
-        (new > existing, new),
-        else_=existing,
-    )
-
-
 async def write_batch(conn: AsyncConnection, batch: FactBatch) -> int:
     """Write every fact of ``batch``; the caller holds the transaction. Returns how many of
     its acknowledgements were new (a replay of stored events adds none)."""
@@ -111,8 +93,7 @@ async def write_batch(conn: AsyncConnection, batch: FactBatch) -> int:
             update(m).where(_in_scope(m, platform, community), m.c.id == message_id)
             .values(**values)
         )
-    if batch.members:
-        await _write_members(conn, batch, scope)
+    await _write_members(conn, batch, key)
     await run_bulk(conn, ADD_ACTIVITY, key,
                    [(user, day, n) for (user, day), n in batch.activity.items()])
     if batch.answers:
@@ -179,42 +160,45 @@ def _answer_row(scope: dict[str, str], x: AnswerInfo) -> dict[str, Any]:
             "acknowledged": False}
 
 
-def _member_upsert(dialect: str, *, update_staff: bool) -> Any:
-    t = schema.members
-    changes: dict[str, Any] = {
-        "name": lambda ex: func.coalesce(ex.name, t.c.name),
+def _member_upsert(*, update_staff: bool) -> BulkInsert:
+    def earliest(column: str, newer: bool = False) -> str:
+        new, old = f"excluded.{column}", f"members.{column}"
+        return (f"CASE WHEN {new} IS NULL THEN {old} WHEN {old} IS NULL OR {new} "
+                f"{'>' if newer else '<'} {old} THEN {new} ELSE {old} END")
+
+    changes = [
+        "name = COALESCE(excluded.name, members.name)",
         # a join after a leave starts a new membership; otherwise keep the first join
-        "joined_at": lambda ex: case(
-            (ex.joined_at.isnot(None) & ex.left_at.is_(None) & t.c.left_at.isnot(None),
-             ex.joined_at),
-            else_=_earliest(t.c.joined_at, ex.joined_at)),
-        "left_at": lambda ex: case(
-            (ex.left_at.isnot(None), ex.left_at),
-            (ex.joined_at.isnot(None), None),
-            else_=t.c.left_at),
-        "first_seen_at": lambda ex: _earliest(t.c.first_seen_at, ex.first_seen_at),
-        "last_seen_at": lambda ex: _latest(t.c.last_seen_at, ex.last_seen_at),
-    }
+        "joined_at = CASE WHEN excluded.joined_at IS NOT NULL AND excluded.left_at IS NULL "
+        f"AND members.left_at IS NOT NULL THEN excluded.joined_at "
+        f"ELSE {earliest('joined_at')} END",
+        "left_at = CASE WHEN excluded.left_at IS NOT NULL THEN excluded.left_at "
+        "WHEN excluded.joined_at IS NOT NULL THEN NULL ELSE members.left_at END",
+        f"first_seen_at = {earliest('first_seen_at')}",
+        f"last_seen_at = {earliest('last_seen_at', newer=True)}",
+    ]
     if update_staff:
-        changes["is_staff"] = lambda ex: ex.is_staff
-    return upsert(t, dialect, ["platform", "community", "user_id"], changes)
+        changes.append("is_staff = excluded.is_staff")
+    return BulkInsert(
+        "members", ("user_id", "name", "is_staff", "joined_at", "left_at", "first_seen_at",
+                    "last_seen_at", "seen_in_catchup"),
+        ("text", "text", "boolean", "float8", "float8", "float8", "float8", "boolean"),
+        "ON CONFLICT (platform, community, user_id) DO UPDATE SET " + ", ".join(changes))
 
 
-async def _write_members(conn: AsyncConnection, batch: FactBatch, scope: dict[str, str]) -> None:
-    known: list[dict[str, Any]] = []
-    unknown: list[dict[str, Any]] = []  # staff status not seen in this batch: keep the stored one
+UPSERT_MEMBERS = _member_upsert(update_staff=True)
+UPSERT_MEMBERS_KEEP_STAFF = _member_upsert(update_staff=False)
+
+
+async def _write_members(conn: AsyncConnection, batch: FactBatch, key: tuple[str, str]) -> None:
+    known: list[tuple[Any, ...]] = []
+    unknown: list[tuple[Any, ...]] = []  # staff status not seen in this batch: keep the stored
     for user, seen in batch.members.items():
-        row = {
-            **scope, "user_id": user, "name": seen.name, "is_staff": bool(seen.is_staff),
-            "joined_at": seen.joined_at, "left_at": seen.left_at,
-            "first_seen_at": seen.first_seen_at, "last_seen_at": seen.last_seen_at,
-            "seen_in_catchup": seen.seen_in_catchup,
-        }
+        row = (user, seen.name, bool(seen.is_staff), seen.joined_at, seen.left_at,
+               seen.first_seen_at, seen.last_seen_at, seen.seen_in_catchup)
         (unknown if seen.is_staff is None else known).append(row)
-    if known:
-        await execute_many(conn, _member_upsert(conn.dialect.name, update_staff=True), known)
-    if unknown:
-        await execute_many(conn, _member_upsert(conn.dialect.name, update_staff=False), unknown)
+    await run_bulk(conn, UPSERT_MEMBERS, key, known)
+    await run_bulk(conn, UPSERT_MEMBERS_KEEP_STAFF, key, unknown)
 
 
 async def _write_excerpts(conn: AsyncConnection, batch: FactBatch, scope: dict[str, str]) -> None:
