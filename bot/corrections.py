@@ -78,7 +78,7 @@ class Corrections:
             question.is_question = True
             batch.message_updates[question.id] = {"is_question": True, "not_question": False}
         row = AnswerInfo(question.id, answer.id, answer.author, question.author, question.ts,
-                         answer.ts, "mark", answer.author_is_staff)
+                         answer.ts, "mark", answer.author_is_staff, confidence=1.0)
         batch.marked_answers.append(row)
         state.remember_answer(row)
         if actor == question.author:
@@ -118,7 +118,7 @@ class Corrections:
         if not (staff or all(r.asker == actor for r in active)):
             return CorrectionResult(False, "only the asker or staff can say it is not an answer")
         for row in active:
-            row.active = False
+            row.active, row.confidence = False, 0.0
         batch.deactivated_answers.add(event.answer)
         batch.corrections.append(_correction_row(event, "unmark", event.answer,
                                                  active[0].question_id, actor))

@@ -33,9 +33,16 @@ from bot.events import (
     Thanks,
     UnmarkAnswer,
 )
-from bot.memory import THANKS_REACH_S, CommunityMemory, open_question, window_key
+from bot.memory import THANKS_REACH_S, CommunityMemory, window_key
 from bot.scope import Scope
-from bot.signals.answers import credits_answer
+from bot.signals.credit import (
+    ASKED_AGAIN_REACH_S,
+    IMPLICIT_REACH_S,
+    Incoming,
+    decide_credit,
+    revisable,
+    revise,
+)
 from bot.signals.features import clear_caches
 from bot.signals.links import Linker, default_linker
 from bot.signals.questions import is_question
@@ -49,9 +56,6 @@ log = logging.getLogger(__name__)
 EXCERPT_CHARS = 200
 DAY = 86400
 RETRY_DELAYS = (1.0, 5.0, 30.0)  # seconds between attempts to write a live batch
-# Without a reply, a thread or a mention, credit needs closeness: a message hours after a
-# question in a quiet channel is rarely its answer.
-IMPLICIT_REACH_S = 6 * 3600
 YIELD_EVERY = 200  # events computed between two turns of the event loop
 
 
@@ -282,6 +286,8 @@ class Engine:
                 own.add(event.id)
                 if event.reply_to:
                     wanted.add(event.reply_to)
+                    if is_thanks(event.text):  # may acknowledge (and lift) an answer
+                        answer_targets.add(event.reply_to)
                 if event.thread:
                     wanted.add(event.thread)
             elif isinstance(event, Reaction):
@@ -328,6 +334,10 @@ class Engine:
                     state.remember(info)
                 window.append(Utterance(id=info.id, author=info.author, text=excerpt,
                                         ts=info.ts, is_question=True))
+            if stored:
+                for root in await self.store.threads_started(
+                        state.scope, [info.id for info, _ in stored], ts - IMPLICIT_REACH_S):
+                    state.mark_threaded(root)
 
     # -- one event ------------------------------------------------------------------
     def _apply(self, state: CommunityMemory, event: Event, batch: FactBatch, stats: IngestStats,
@@ -376,37 +386,28 @@ class Engine:
         if question and (event.reply_to or in_thread) and is_non_answer(event.text):
             # "same problem here, any fix?" under a question joins it; it is not a new one
             question = utterance.is_question = False
-        parent = linked
-        answered: MessageInfo | None = None
-        via = "implicit"
+        parent = (linked or event.thread) if in_thread else linked
         if in_thread:
             assert event.thread is not None
-            root = state.recent.get(event.thread)
-            parent = linked or event.thread
-            target = state.recent.get(linked) if linked else None
-            if target is not None and target.id != event.thread and open_question(target, author):
-                answered, via = target, ("reply" if linked == event.reply_to else "thread")
-            elif root is not None and open_question(root, author):
-                answered, via = root, "thread"
-        elif linked is not None:
-            target = state.recent.get(linked)
-            if target is not None and open_question(target, author):
-                if linked == event.reply_to:
-                    answered, via = target, "reply"
-                elif target.author in event.mentions:
-                    answered, via = target, "mention"
-                elif ts - target.ts <= IMPLICIT_REACH_S:
-                    answered = target
-        if answered is not None and credits_answer(
-                reply_text=event.text, reply_is_question=question,
-                parent_is_question=answered.is_question, same_author=answered.author == author):
-            answer = AnswerInfo(answered.id, event.id, author, answered.author, answered.ts, ts,
-                                via, staff)
+            state.mark_threaded(event.thread)
+        credit = decide_credit(
+            Incoming(event.id, author, event.text, ts, question, event.reply_to,
+                     event.thread if in_thread else None, event.mentions, kind),
+            state.candidate(linked, window),
+            state.candidate(event.thread, state.windows.get((event.channel, None)))
+            if in_thread else None)
+        if credit is not None and credit.confidence > 0.0:
+            asked = state.recent[credit.question_id]
+            answer = AnswerInfo(asked.id, event.id, author, asked.author, asked.ts, ts,
+                                credit.route, staff, credit.credited, credit.confidence)
             batch.answers.append(answer)
             state.remember_answer(answer)
-            stats.answers += 1
-        elif not question and is_thanks(event.text):
-            self._thanks_message(state, event, author, parent, ts, batch)
+            stats.answers += credit.credited
+        if credit is None or not credit.credited:
+            if not question and is_thanks(event.text):
+                self._thanks_message(state, event, author, parent, ts, batch)
+            elif question:
+                self._asked_again(state, window, author, ts, batch)
 
         info = MessageInfo(event.id, event.channel, author, ts, event.thread, question, False,
                            False, staff, parent)
@@ -455,7 +456,8 @@ class Engine:
 
     def _thanks_message(self, state: CommunityMemory, event: Message, author: str,
                         parent: str | None, ts: float, batch: FactBatch) -> None:
-        """A thank-you acknowledges the thanked helper's latest answer to the author."""
+        """A thank-you acknowledges the thanked helper's latest answer to the author (and
+        raises a candidate below the credit threshold, see ``revise``)."""
         helpers: list[str] = []
         target = state.recent.get(parent) if parent else None
         if target is not None and target.author != author:
@@ -464,15 +466,55 @@ class Engine:
         for helper in helpers:
             answer = None
             if target is not None and target.author == helper:
-                answer = next((a for a in state.answers.get(target.id, [])
-                               if a.asker == author and a.active), None)
+                answer = self._acknowledged(state, state.answers.get(target.id, []), author, ts,
+                                            batch)
             if answer is None:
                 answer = state.latest_answer.get((author, helper))
             if answer is None or not answer.active or ts - answer.ts > THANKS_REACH_S:
                 continue
+            answer.acknowledged = True
             batch.acks.append({"source": f"msg:{event.id}:{helper}",
                                "question_id": answer.question_id, "helper": helper,
                                "user_id": author, "ts": ts})
+
+    def _acknowledged(self, state: CommunityMemory, rows: list[AnswerInfo], asker: str,
+                      ts: float, batch: FactBatch) -> AnswerInfo | None:
+        """The answer among ``rows`` that ``asker`` acknowledges now: a counted one, else a
+        candidate the acknowledgement lifts over the threshold while its window is open."""
+        for answer in rows:
+            if answer.asker == asker and answer.active:
+                return answer
+        window = state.settings.answer_window_hours * 3600
+        for answer in rows:
+            if (answer.asker != asker or ts - answer.question_ts > window
+                    or not revisable(answer.confidence, answer.active, answer.via)):
+                continue
+            assert answer.confidence is not None
+            answer.confidence, answer.active = revise(answer.confidence, answer.via,
+                                                      acknowledged=True)
+            batch.revised_answers.append(answer)
+            state.remember_answer(answer)
+            if answer.active:
+                return answer
+        return None
+
+    def _asked_again(self, state: CommunityMemory, window: list[Utterance], asker: str,
+                     ts: float, batch: FactBatch) -> None:
+        """The asker asks again (or answers with a counter-question) soon after being
+        answered here: the answers they did not acknowledge lose confidence."""
+        if not state.latest_answer:
+            return
+        for utterance in reversed(window):
+            if ts - utterance.ts > ASKED_AGAIN_REACH_S:
+                break
+            for answer in state.answers.get(utterance.id, ()):
+                if (answer.asker != asker or not answer.active or answer.acknowledged
+                        or not revisable(answer.confidence, answer.active, answer.via)):
+                    continue
+                assert answer.confidence is not None
+                answer.confidence, answer.active = revise(answer.confidence, answer.via,
+                                                          asked_again=True)
+                batch.revised_answers.append(answer)
 
     def _on_reaction(self, state: CommunityMemory, event: Reaction, batch: FactBatch,
                      stats: IngestStats, *, removed: bool) -> None:
@@ -481,13 +523,17 @@ class Engine:
         user = state.identity(event.user, event.ts.timestamp())
         if user is None:
             return
-        for answer in state.answers.get(event.message, []):
+        rows = state.answers.get(event.message, [])
+        if not removed:
+            self._acknowledged(state, rows, user, event.ts.timestamp(), batch)
+        for answer in rows:
             if answer.asker != user or not answer.active:
                 continue
             source = f"react:{event.message}:{user}:{event.emoji}"
             if removed:
                 batch.removed_acks.add(source)
             else:
+                answer.acknowledged = True
                 batch.acks.append({"source": source, "question_id": answer.question_id,
                                    "helper": answer.answerer, "user_id": user,
                                    "ts": event.ts.timestamp()})
@@ -512,7 +558,7 @@ class Engine:
             batch.excerpts[event.id] = None
         if is_non_answer(event.text) or question:
             for answer in state.answers.get(event.id, []):
-                answer.active = False
+                answer.active, answer.confidence = False, 0.0
             batch.deactivated_answers.add(event.id)
         for utterance in state.windows.get(window_key(info), ()):
             if utterance.id == event.id:
@@ -527,7 +573,7 @@ class Engine:
         batch.message_updates.setdefault(event.id, {})["deleted"] = True
         batch.deactivated_answers.add(event.id)
         for answer in state.answers.get(event.id, []):
-            answer.active = False
+            answer.active, answer.confidence = False, 0.0
         if info.is_question:
             batch.deactivated_questions.add(event.id)
         batch.excerpts[event.id] = None

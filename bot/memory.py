@@ -9,6 +9,7 @@ from bot.config import CommunitySettings
 from bot.events import Message
 from bot.identity import anon_id, user_hash
 from bot.scope import Scope
+from bot.signals.credit import Candidate
 from bot.signals.emoji import normalize_emoji_set
 from bot.signals.utterance import Utterance
 from bot.store.facts import AnswerInfo, MessageInfo
@@ -43,6 +44,7 @@ class CommunityMemory:
         self.windows: dict[tuple[str, str | None], list[Utterance]] = {}
         self.window_last: dict[tuple[str, str | None], float] = {}
         self.identities: dict[str, str | None] = {}
+        self.threaded: OrderedDict[str, None] = OrderedDict()  # messages with a thread
         self.seeded: set[str] = set()  # channels whose window got the stored questions back
         # per member: (name, staff, week, earliest message ts, seen in catch-up) last written
         self.members_written: dict[str, tuple[str | None, bool, int, float, bool]] = {}
@@ -103,6 +105,28 @@ class CommunityMemory:
         if answer.active:
             self.latest_answer[(answer.asker, answer.answerer)] = answer
 
+    def mark_threaded(self, root: str) -> None:
+        """``root`` has a thread of its own: later channel messages are not its answers."""
+        if root not in self.threaded:
+            self.threaded[root] = None
+            if len(self.threaded) > RECENT_MESSAGES:
+                self.threaded.popitem(last=False)
+
+    def candidate(self, message_id: str | None, window: list[Utterance] | None
+                  ) -> Candidate | None:
+        """What the credit policy needs of an earlier message: only questions are worth it
+        (the policy credits nothing else), with their text when the window still has it."""
+        info = self.recent.get(message_id) if message_id else None
+        if info is None or not info.is_question:
+            return None
+        text, name = "", None
+        for utterance in reversed(window or ()):
+            if utterance.id == message_id:
+                text, name = utterance.text, utterance.author_name
+                break
+        return Candidate(info, text, name,
+                         info.thread == info.id or info.id in self.threaded)
+
     def window(self, key: tuple[str, str | None], now: float) -> list[Utterance]:
         found = self.windows.get(key)
         if found is None:
@@ -128,8 +152,3 @@ def window_key(info: MessageInfo) -> tuple[str, str | None]:
     """The linking window a message joined: its channel, or its thread in the channel."""
     in_thread = info.thread is not None and info.thread != info.id
     return info.channel, info.thread if in_thread else None
-
-
-def open_question(info: MessageInfo, author: str) -> bool:
-    """Whether ``author`` could answer ``info``: a live question by someone else."""
-    return info.is_question and not info.deleted and info.author != author

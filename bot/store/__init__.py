@@ -77,6 +77,10 @@ class Store(WeeklyQueries, PrivacyQueries, Database):
         async with self.engine.connect() as conn:
             return await reads.linkable_questions(conn, scope, channel, since, until)
 
+    async def threads_started(self, scope: Scope, ids: list[str], since: float) -> set[str]:
+        async with self.engine.connect() as conn:
+            return await reads.threads_started(conn, scope, ids, since)
+
     async def member_is_staff(self, scope: Scope, user: str) -> bool:
         async with self.engine.connect() as conn:
             return await reads.member_is_staff(conn, scope, user)

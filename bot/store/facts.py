@@ -34,9 +34,11 @@ class AnswerInfo:
     asker: str
     question_ts: float
     ts: float
-    via: str
+    via: str  # the route: reply, thread, forum, mention, implicit, mark
     answerer_is_staff: bool
-    active: bool = True
+    active: bool = True  # counts: credited, not unmarked, not deleted
+    confidence: float | None = None  # the answer decision's (None: stored before it existed)
+    acknowledged: bool = False
 
 
 @dataclass(slots=True)
@@ -65,6 +67,7 @@ class FactBatch:
     activity: dict[tuple[str, int], int] = field(default_factory=dict)
     answers: list[AnswerInfo] = field(default_factory=list)
     marked_answers: list[AnswerInfo] = field(default_factory=list)  # (re)activated by a mark
+    revised_answers: list[AnswerInfo] = field(default_factory=list)  # confidence moved later
     deactivated_answers: set[str] = field(default_factory=set)  # answer message ids
     deactivated_questions: set[str] = field(default_factory=set)  # all answers to these
     acks: list[dict[str, Any]] = field(default_factory=list)
@@ -77,7 +80,7 @@ class FactBatch:
     def __bool__(self) -> bool:
         return bool(
             self.messages or self.message_updates or self.members or self.answers
-            or self.marked_answers
+            or self.marked_answers or self.revised_answers
             or self.deactivated_answers or self.deactivated_questions or self.acks
             or self.removed_acks or self.excerpts or self.corrections or self.cursors
             or self.touched_questions

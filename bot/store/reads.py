@@ -63,7 +63,7 @@ def _answer(row: object) -> AnswerInfo:
 
 _ANSWER_COLUMNS = (
     a.c.question_id, a.c.answer_id, a.c.answerer, a.c.asker, a.c.question_ts, a.c.ts, a.c.via,
-    a.c.answerer_is_staff, a.c.active,
+    a.c.answerer_is_staff, a.c.active, a.c.confidence, a.c.acknowledged,
 )
 
 
@@ -118,6 +118,17 @@ async def linkable_questions(conn: AsyncConnection, scope: Scope, channel: str, 
         .order_by(m.c.ts)
     )
     return [(_info(row[:-1]), row[-1]) for row in rows]
+
+
+async def threads_started(conn: AsyncConnection, scope: Scope, ids: Iterable[str],
+                          since: float) -> set[str]:
+    """Which of ``ids`` have replies in a thread of their own (posted from ``since`` on)."""
+    found: set[str] = set()
+    for part in chunks(set(ids)):
+        rows = await fetch_tuples(conn, select(m.c.thread).distinct().where(
+            in_scope(m, scope), m.c.ts >= since, m.c.thread.in_(part), m.c.id != m.c.thread))
+        found.update(row[0] for row in rows)
+    return found
 
 
 async def member_is_staff(conn: AsyncConnection, scope: Scope, user: str) -> bool:

@@ -104,10 +104,14 @@ answers = Table(
     Column("asker", String(64), nullable=False),
     Column("question_ts", Float, nullable=False),
     Column("ts", Float, nullable=False),
-    Column("via", String(16), nullable=False),  # reply, thread, mention, implicit, mark
+    # the route: reply, thread, forum, mention, implicit, mark
+    Column("via", String(16), nullable=False),
     Column("answerer_is_staff", Boolean, nullable=False, default=False),
-    Column("active", Boolean, nullable=False, default=True),  # false: unmarked or deleted
+    # false: below the credit threshold (linked, credits nobody), unmarked or deleted
+    Column("active", Boolean, nullable=False, default=True),
     Column("acknowledged", Boolean, nullable=False, default=False),
+    # the answer decision's confidence (1: marked, 0: unmarked or deleted; null: older rows)
+    Column("confidence", Float),
 )
 Index("ix_answers_ts", answers.c.platform, answers.c.community, answers.c.ts, answers.c.active,
       answers.c.question_id, answers.c.answerer, answers.c.asker, answers.c.question_ts,

@@ -102,16 +102,28 @@ async def write_batch(conn: AsyncConnection, batch: FactBatch) -> int:
     if batch.marked_answers:
         stmt = upsert(a, dialect, ["platform", "community", "question_id", "answer_id"], {
             "active": lambda ex: ex.active, "via": lambda ex: ex.via,
+            "confidence": lambda ex: ex.confidence,
         })
         await conn.execute(stmt, [_answer_row(scope, x) for x in batch.marked_answers])
         batch.touched_questions.update(x.question_id for x in batch.marked_answers)
+    if batch.revised_answers:
+        revised = {(x.question_id, x.answer_id): x for x in batch.revised_answers}
+        await execute_many(
+            conn,
+            update(a).where(_in_scope(a, platform, community), a.c.question_id == bindparam("q"),
+                            a.c.answer_id == bindparam("ans"))
+            .values(active=bindparam("on"), confidence=bindparam("conf")),
+            [{"q": q, "ans": ans, "on": x.active, "conf": x.confidence}
+             for (q, ans), x in revised.items()])
+        batch.touched_questions.update(q for q, _ in revised)
     for ids in chunks(batch.deactivated_answers):
         found = await conn.execute(
             select(a.c.question_id).where(_in_scope(a, platform, community), a.c.answer_id.in_(ids))
         )
         batch.touched_questions.update(found.scalars())
         await conn.execute(update(a).where(
-            _in_scope(a, platform, community), a.c.answer_id.in_(ids)).values(active=False))
+            _in_scope(a, platform, community), a.c.answer_id.in_(ids))
+            .values(active=False, confidence=0.0))
     for ids in chunks(batch.deactivated_questions):
         await conn.execute(update(a).where(
             _in_scope(a, platform, community), a.c.question_id.in_(ids)).values(active=False))
@@ -157,7 +169,7 @@ def _answer_row(scope: dict[str, str], x: AnswerInfo) -> dict[str, Any]:
     return {**scope, "question_id": x.question_id, "answer_id": x.answer_id,
             "answerer": x.answerer, "asker": x.asker, "question_ts": x.question_ts, "ts": x.ts,
             "via": x.via, "answerer_is_staff": x.answerer_is_staff, "active": x.active,
-            "acknowledged": False}
+            "confidence": x.confidence, "acknowledged": False}
 
 
 def _member_upsert(*, update_staff: bool) -> BulkInsert:

@@ -1,0 +1,172 @@
+"""The answer-credit policy: which question, if any, a message answers, by which route, and
+how sure we are. One pure function for every route; the engine only applies its result.
+
+A reply link (explicit, thread, mention, implicit) is necessary for credit, never
+sufficient: for every candidate the answer decision (:mod:`bot.signals.answers`) gives a
+confidence, and only :func:`~bot.signals.answers.is_credited` confidences earn credit. A
+candidate below it is still linked for context and kept with its confidence, crediting
+nobody, so that later evidence can revise it.
+
+Evidence used **when the message arrives** (:func:`decide_credit`): the route, the question's
+and the reply's text, the time gap, whether the reply is itself a question, same author, and
+whether the question already moved to its own thread (then later channel messages are not
+its answers: no implicit credit). Evidence used **later**, while the answer window is open
+(:func:`revise`, weighted by hand: the annotated data has no such signal): the asker thanked
+or reacted to the reply (up), the asker asked again or answered with a counter-question
+(down). "Mark as answer" and staff corrections do not go through here: they are
+authoritative (confidence 1 and 0).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.signals.answers import credits_answer
+from bot.signals.features import norm_name
+from bot.store.facts import MessageInfo
+
+# Without a reply, a thread or a mention, credit needs closeness: a message hours after a
+# question in a quiet channel is rarely its answer.
+IMPLICIT_REACH_S = 6 * 3600
+#: later evidence, weighted by hand: how far each moves a candidate's confidence
+ACKNOWLEDGED_BOOST = 0.35
+ASKED_AGAIN_PENALTY = 0.3
+#: how soon after an answer the asker asking again in the same place counts against it
+ASKED_AGAIN_REACH_S = 30 * 60
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """The new message as the policy sees it."""
+
+    id: str
+    author: str
+    text: str
+    ts: float
+    is_question: bool
+    reply_to: str | None = None
+    thread: str | None = None  # the thread it is posted in (None at channel level)
+    mentions: tuple[str, ...] = ()
+    channel_kind: str = "chat"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An earlier message the new one may answer, with what memory holds of it."""
+
+    info: MessageInfo
+    text: str = ""  # "" when the text is no longer held (after a restart, beyond retention)
+    author_name: str | None = None
+    threaded: bool = False  # it has a thread of its own
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """A candidate credit: ``credited`` says whether it counts."""
+
+    question_id: str
+    route: str  # reply, thread, forum, mention, implicit (mark comes from corrections)
+    confidence: float
+    credited: bool
+
+
+def answer_confidence(*, question_text: str, reply_text: str, route: str, gap_s: float | None,
+                      reply_is_question: bool, same_author: bool,
+                      link_confidence: float | None = None) -> float:
+    """The answer decision's call site (one line to swap for the learned model)."""
+    del question_text, route, gap_s, link_confidence
+    return 1.0 if credits_answer(reply_text=reply_text, reply_is_question=reply_is_question,
+                                 parent_is_question=True, same_author=same_author) else 0.0
+
+
+def is_credited(confidence: float, route: str) -> bool:
+    """Whether a confidence earns credit on ``route`` (the answer decision's threshold)."""
+    del route
+    return confidence >= 0.5
+
+
+def _open(candidate: Candidate | None, author: str) -> bool:
+    return (candidate is not None and candidate.info.is_question and not candidate.info.deleted
+            and candidate.info.author != author)
+
+
+def _addresses(message: Incoming, candidate: Candidate) -> bool:
+    """``@asker`` or ``asker:`` / ``asker,`` at the start of the reply."""
+    if candidate.info.author in message.mentions:
+        return True
+    if not candidate.author_name:
+        return False
+    first = message.text.split(maxsplit=1)[0] if message.text.strip() else ""
+    marked = first.startswith("@") or first.endswith((":", ","))
+    return marked and norm_name(first) == norm_name(candidate.author_name)
+
+
+def route_of(message: Incoming, linked: Candidate | None, root: Candidate | None
+             ) -> tuple[Candidate, str] | None:
+    """Which question ``message`` may answer and by which route, before any confidence.
+
+    In a thread: the linked message when it is an open question (``reply`` if replied to),
+    else the thread's first message (``forum`` in a forum channel). At channel level: an
+    explicit reply, a message addressing the asker, or an implicit link within
+    ``IMPLICIT_REACH_S`` to a question that has not moved to a thread of its own.
+    """
+    if message.thread is not None:
+        if linked is not None and linked.info.id != message.thread and _open(linked,
+                                                                             message.author):
+            return linked, "reply" if linked.info.id == message.reply_to else "thread"
+        if root is not None and _open(root, message.author):
+            return root, "forum" if message.channel_kind == "forum" else "thread"
+        return None
+    if linked is None or not _open(linked, message.author):
+        return None
+    if linked.info.id == message.reply_to:
+        return linked, "reply"
+    if _addresses(message, linked):
+        return linked, "mention"
+    if message.ts - linked.info.ts <= IMPLICIT_REACH_S and not linked.threaded:
+        return linked, "implicit"
+    return None
+
+
+def decide_credit(message: Incoming, linked: Candidate | None, root: Candidate | None = None,
+                  link_confidence: float | None = None) -> Credit | None:
+    """The candidate credit of ``message`` (``None`` when it reaches no open question).
+
+    ``linked`` is the message the linker says it responds to; ``root`` the first message of
+    the thread it is posted in.
+    """
+    found = route_of(message, linked, root)
+    if found is None:
+        return None
+    question, route = found
+    confidence = answer_confidence(
+        question_text=question.text, reply_text=message.text, route=route,
+        gap_s=max(0.0, message.ts - question.info.ts), reply_is_question=message.is_question,
+        same_author=question.info.author == message.author,
+        link_confidence=link_confidence if route == "implicit" else None)
+    return Credit(question.info.id, route, confidence, is_credited(confidence, route))
+
+
+def revise(confidence: float, route: str, *, acknowledged: bool = False,
+           asked_again: bool = False) -> tuple[float, bool]:
+    """A candidate's confidence after later evidence, and whether it now earns credit.
+
+    The asker's thank-you or acknowledging reaction raises it by ``ACKNOWLEDGED_BOOST``; the
+    asker asking again (or replying with a counter-question) soon after lowers it by
+    ``ASKED_AGAIN_PENALTY``. Hand-weighted: no annotated data says what askers did next.
+    """
+    if acknowledged:
+        confidence = min(1.0, confidence + ACKNOWLEDGED_BOOST)
+    if asked_again:
+        confidence = max(0.0, confidence - ASKED_AGAIN_PENALTY)
+    confidence = round(confidence, 4)
+    return confidence, is_credited(confidence, route)
+
+
+def revisable(confidence: float | None, active: bool, route: str) -> bool:
+    """Whether later evidence may still move a stored candidate. Marks (1) and corrections
+    or deletions (0) are final; so are rows from before confidences were kept (``None``)."""
+    if confidence is None or route == "mark" or confidence <= 0.0:
+        return False
+    # inactive yet confident enough: it was unmarked, deleted or edited away
+    return active or not is_credited(confidence, route)
