@@ -95,7 +95,7 @@ def replay(
 
 @app.command()
 def report(
-    kind: Annotated[str, typer.Argument(help="health, helpers or unanswered.")],
+    kind: Annotated[str, typer.Argument(help="health, helpers, unanswered or credits.")],
     community: Annotated[str | None, typer.Option(
         "--community", help="The community (platform:id or id); needed when the database "
         "holds several.")] = None,
@@ -103,19 +103,24 @@ def report(
         "--since", help="Start, inclusive (ISO 8601; a bare date is midnight UTC).")] = None,
     until: Annotated[str | None, typer.Option(
         "--until", help="End, exclusive (ISO 8601). Default: now.")] = None,
+    member: Annotated[str | None, typer.Option(
+        "--member", help="credits: the member (id or stored name).")] = None,
     config: ConfigOption = None,
     db: DbOption = None,
     json_out: JsonOption = False,
 ) -> None:
-    """Print community health, the advocate leaderboard or the unanswered questions for a
-    period (default: the last 7 days; helpers: the last 30)."""
+    """Print community health, the advocate leaderboard, the unanswered questions, or one
+    member's credited answers (`credits --member NAME|ID`: each with its question, route,
+    confidence and whether the asker acknowledged it) for a period (default: the last 7
+    days; helpers and credits: the last 30)."""
     from bot.commands.report import REPORTS, run_report
 
     if kind not in REPORTS:
         raise fail(f"unknown report {kind!r}: use one of {', '.join(REPORTS)}")
     settings = settings_for(config)
     output: Any = run_async(lambda: run_report(kind, settings, database_url(db, settings),
-                                               community, since, until, console, json_out))
+                                               community, since, until, console, json_out,
+                                               member))
     if json_out:
         print(json.dumps(output, ensure_ascii=False))
 

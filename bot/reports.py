@@ -54,6 +54,33 @@ class OpenQuestion:
                 "age_s": round(self.age_s, 1), "excerpt": self.excerpt}
 
 
+@dataclass(frozen=True, slots=True)
+class CreditedAnswer:
+    """One counted answer, explained: how it was found and how sure the decision was.
+
+    ``asker`` is ``None`` when they may not be named here; ``excerpt`` is ``None`` once the
+    question's text has expired or when the view may not show it."""
+
+    question_id: str
+    answer_id: str
+    ts: float
+    route: str
+    confidence: float | None
+    acknowledged: bool
+    asker: str | None
+    asker_name: str | None
+    excerpt: str | None
+
+    def to_json(self) -> dict[str, object]:
+        from datetime import UTC, datetime
+
+        return {"question": self.question_id, "answer": self.answer_id,
+                "ts": datetime.fromtimestamp(self.ts, UTC).isoformat().replace("+00:00", "Z"),
+                "route": self.route, "confidence": self.confidence,
+                "acknowledged": self.acknowledged, "asker": self.asker,
+                "asker_name": self.asker_name, "excerpt": self.excerpt}
+
+
 async def resolve_scope(store: Store, community: str | None) -> Scope:
     """The community a report is about: named, or the only one stored."""
     known = await store.communities()
@@ -112,6 +139,37 @@ async def helpers(store: Store, scope: Scope, period: Period, settings: Communit
             left=bool(member and member.left_at is not None
                       and (member.joined_at is None or member.left_at >= member.joined_at)),
         ))
+    return out
+
+
+async def resolve_member(store: Store, scope: Scope, member: str) -> str:
+    """A member's stored id from their id or stored name."""
+    found = await store.find_members(scope, member)
+    if not found:
+        raise ReportError(f"no member {member!r} in {scope} (give a member id or stored name)")
+    if len(found) > 1:
+        listing = ", ".join(user for user, _ in found)
+        raise ReportError(f"several members are called {member!r}: give an id ({listing})")
+    return found[0][0]
+
+
+async def credits(store: Store, scope: Scope, member: str, period: Period, *,
+                  staff_view: bool, excerpts: bool, now: float | None = None
+                  ) -> list[CreditedAnswer]:
+    """``member``'s counted answers in ``period``, each with its route and confidence.
+
+    Askers who opted out are never named; askers who left only in a ``staff_view``;
+    question ``excerpts`` only when the caller's view may show text (private or staff)."""
+    now = time.time() if now is None else now
+    rows = await store.member_credits(scope, member, period.start, period.end, now)
+    out = []
+    for row in rows:
+        named = not is_anonymous(row.asker) and (staff_view or not row.asker_left)
+        out.append(CreditedAnswer(
+            row.question_id, row.answer_id, row.ts, row.route,
+            None if row.confidence is None else round(row.confidence, 3), row.acknowledged,
+            row.asker if named else None, row.asker_name if named else None,
+            row.excerpt if excerpts else None))
     return out
 
 

@@ -1,4 +1,4 @@
-"""``innercircle report health|helpers|unanswered``."""
+"""``innercircle report health|helpers|unanswered|credits``."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from bot.period import period_from
 from bot.render import text
 from bot.store import Store
 
-REPORTS = ("health", "helpers", "unanswered")
-DEFAULT_DAYS = {"health": 7, "helpers": 30, "unanswered": 7}
+REPORTS = ("health", "helpers", "unanswered", "credits")
+DEFAULT_DAYS = {"health": 7, "helpers": 30, "unanswered": 7, "credits": 30}
 
 
 async def run_report(kind: str, settings: Settings, url: str, community: str | None,
                      since: str | None, until: str | None, console: Console,
-                     as_json: bool) -> Any:
+                     as_json: bool, member: str | None = None) -> Any:
     """Make one report; print it as tables, or return its JSON."""
     period = period_from(since, until, days=DEFAULT_DAYS[kind])
     store = await Store.open(url)
@@ -37,6 +37,15 @@ async def run_report(kind: str, settings: Settings, url: str, community: str | N
             if as_json:
                 return [entry.to_json() for entry in ranked]
             console.print(text.helpers_table(ranked, period))
+        elif kind == "credits":
+            if member is None:
+                raise reports.ReportError("report credits needs --member NAME|ID")
+            user = await reports.resolve_member(store, scope, member)
+            answers = await reports.credits(store, scope, user, period, staff_view=True,
+                                            excerpts=True)
+            if as_json:
+                return [x.to_json() for x in answers]
+            console.print(text.credits_table(member, answers, period))
         else:
             questions = await reports.unanswered(store, scope, period)
             if as_json:

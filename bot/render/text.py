@@ -11,7 +11,7 @@ from rich.table import Table
 from bot.metrics.health import Health
 from bot.period import Period
 from bot.render.figures import HEALTH_LABELS, change, duration, figure
-from bot.reports import NamedAdvocate, OpenQuestion
+from bot.reports import CreditedAnswer, NamedAdvocate, OpenQuestion
 
 
 def health_table(now: Health, before: Health | None, period: Period) -> Table:
@@ -74,4 +74,22 @@ def unanswered_table(questions: list[OpenQuestion], period: Period, limit: int =
                       escape(q.excerpt) if q.excerpt is not None else "(text no longer kept)")
     if len(questions) > limit:
         table.add_row("", "", "", f"… and {len(questions) - limit} more")
+    return table
+
+
+def credits_table(member: str, answers: list[CreditedAnswer], period: Period) -> Table:
+    """A member's counted answers, each with how it was found and how sure the decision was."""
+    table = Table(title=f"Answers credited to {escape(member)}, {period.label()} "
+                        f"({len(answers)})", title_justify="left")
+    for column in ("Answered", "Route", "Confidence", "Acknowledged", "Asker", "Question",
+                   "Answer id"):
+        table.add_column(column)
+    for x in answers:
+        when = datetime.fromtimestamp(x.ts, UTC).strftime("%a %d %b %H:%M")
+        confidence = "–" if x.confidence is None else f"{x.confidence:.2f}"
+        asker = escape(x.asker_name or x.asker) if x.asker else "(not named)"
+        question = escape(x.excerpt) if x.excerpt is not None else "(text no longer kept)"
+        table.add_row(when, x.route, confidence, "yes" if x.acknowledged else "no", asker,
+                      f"{question} [dim]({escape(x.question_id)})[/dim]",
+                      escape(x.answer_id))
     return table

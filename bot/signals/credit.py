@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.signals.answers import credits_answer
+from bot.signals.answers import answer_confidence, is_credited
 from bot.signals.features import norm_name
 from bot.store.facts import MessageInfo
 
@@ -68,21 +68,6 @@ class Credit:
     route: str  # reply, thread, forum, mention, implicit (mark comes from corrections)
     confidence: float
     credited: bool
-
-
-def answer_confidence(*, question_text: str, reply_text: str, route: str, gap_s: float | None,
-                      reply_is_question: bool, same_author: bool,
-                      link_confidence: float | None = None) -> float:
-    """The answer decision's call site (one line to swap for the learned model)."""
-    del question_text, route, gap_s, link_confidence
-    return 1.0 if credits_answer(reply_text=reply_text, reply_is_question=reply_is_question,
-                                 parent_is_question=True, same_author=same_author) else 0.0
-
-
-def is_credited(confidence: float, route: str) -> bool:
-    """Whether a confidence earns credit on ``route`` (the answer decision's threshold)."""
-    del route
-    return confidence >= 0.5
 
 
 def _open(candidate: Candidate | None, author: str) -> bool:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.scope import Scope
-from bot.store import community, metric_reads, reads
+from bot.store import community, credit_reads, metric_reads, reads
+from bot.store.credit_reads import CreditRow
 from bot.store.database import Database, analyze
 from bot.store.facts import AnswerInfo, FactBatch, MessageInfo
 from bot.store.metric_reads import AnswerFact, MemberFact, QuestionFact
@@ -13,7 +14,7 @@ from bot.store.privacy_ops import PrivacyQueries
 from bot.store.weekly import WeeklyQueries
 from bot.store.writes import purge_expired_excerpts, write_batch
 
-__all__ = ["AnswerFact", "MemberFact", "QuestionFact", "Store"]
+__all__ = ["AnswerFact", "CreditRow", "MemberFact", "QuestionFact", "Store"]
 
 INGEST_TABLES = ("messages", "answers", "acks", "activity_days", "members", "excerpts")
 ANALYZE_EVERY = 5000  # messages written (at least) between two ANALYZE on PostgreSQL
@@ -136,6 +137,15 @@ class Store(WeeklyQueries, PrivacyQueries, Database):
                              ) -> list[tuple[QuestionFact, str | None]]:
         async with self.engine.connect() as conn:
             return await metric_reads.open_questions(conn, scope, since, until, now)
+
+    async def member_credits(self, scope: Scope, member: str, since: float, until: float,
+                             now: float) -> list[CreditRow]:
+        async with self.engine.connect() as conn:
+            return await credit_reads.member_credits(conn, scope, member, since, until, now)
+
+    async def find_members(self, scope: Scope, key: str) -> list[tuple[str, str | None]]:
+        async with self.engine.connect() as conn:
+            return await credit_reads.find_members(conn, scope, key)
 
     async def communities(self) -> list[Scope]:
         async with self.engine.connect() as conn:
