@@ -396,7 +396,7 @@ class Engine:
             state.candidate(linked, window),
             state.candidate(event.thread, state.windows.get((event.channel, None)))
             if in_thread else None)
-        if credit is not None and credit.confidence > 0.0:
+        if credit is not None and credit.kept:
             asked = state.recent[credit.question_id]
             answer = AnswerInfo(asked.id, event.id, author, asked.author, asked.ts, ts,
                                 credit.route, staff, credit.credited, credit.confidence)

@@ -8,12 +8,16 @@ from bot import reports
 from bot.events import Thanks
 from bot.features import PUBLIC, Cog, Command, CommandContext, Field, Option, Reply, UsageError
 from bot.naming import label, may_name
-from bot.period import period_from
+from bot.period import Period, period_from
 
 PERIOD = Option("period", "choice", "Days to cover: 7, 30 or 90.", choices=("7", "30", "90"),
                 default="30")
 MEMBER = Option("member", "member", "The member.")
 SHOWN = 10
+CREDITS_SHOWN = 10
+ROUTES = {"reply": "a reply", "thread": "in the thread", "forum": "in the forum post",
+          "mention": "addressed to the asker", "implicit": "no reply marker, linked by the bot",
+          "mark": "marked as the answer"}
 
 
 def parts(entry: reports.NamedAdvocate) -> str:
@@ -29,8 +33,9 @@ class HelpersCog(Cog):
             Command("helpers", "The most passionate members: breadth of help over volume, "
                     "each score with its parts (period 7, 30 or 90 days).", self.helpers,
                     (PERIOD, PUBLIC)),
-            Command("profile", "A member's help over the last 30 days, with the score's parts.",
-                    self.profile, (MEMBER, PUBLIC)),
+            Command("profile", "A member's help over the last 30 days, with the score's parts; "
+                    "privately, your own credited answers (staff: anyone's), each with how it "
+                    "was found and how sure the bot is.", self.profile, (MEMBER, PUBLIC)),
             Command("thanks", "Thank a member for their latest answer to you: it counts as "
                     "your acknowledgement (once a day).", self.thanks,
                     (Option("member", "member", "Who helped you.", required=True),)),
@@ -78,6 +83,7 @@ class HelpersCog(Cog):
                                  Field("Thanked", str(a.thanked)),
                                  Field("Newcomers helped", str(a.newcomers_helped)),
                                  Field("Active weeks", str(a.active_weeks))],
+                         lines=await credit_lines(ctx, user, span, public=bool(public)),
                          public=bool(public), footer=span.label())
         return Reply(title="Helper profile, last 30 days",
                      text=f"{ctx.platform.mention(user)} has not answered anyone's question "
@@ -96,6 +102,33 @@ class HelpersCog(Cog):
         return Reply(title="Thanks recorded",
                      text=f"Your thanks to {ctx.platform.mention(member)} counts as an "
                           "acknowledged answer.", tone="good")
+
+
+async def credit_lines(ctx: CommandContext, user: str, span: Period, *, public: bool
+                       ) -> list[str]:
+    """The member's credited answers, explained: only in a private reply, and only to the
+    member themselves or to staff (excerpts are member text; askers who opted out are never
+    named, askers who left only to staff)."""
+    own = user == ctx.invoker.user
+    if public or not (own or ctx.invoker.is_staff):
+        return ["Credited answers: only the member and staff see them, in a private reply."]
+    answers = await reports.credits(ctx.runtime.store, ctx.scope, user, span,
+                                    staff_view=ctx.invoker.is_staff, excerpts=True,
+                                    now=ctx.runtime.now())
+    lines = [f"Credited answers ({len(answers)}), newest first: how each was found and how "
+             "sure the bot is."]
+    for x in reversed(answers[-CREDITS_SHOWN:]):
+        when = datetime.fromtimestamp(x.ts, UTC).strftime("%d %b %H:%M")
+        sure = "set by a person" if x.route == "mark" else (
+            "confidence –" if x.confidence is None else f"confidence {x.confidence:.2f}")
+        asker = ctx.platform.mention(x.asker) if x.asker else "someone"
+        text = f"“{x.excerpt}”" if x.excerpt else "(text no longer kept)"
+        thanked = " · acknowledged" if x.acknowledged else ""
+        lines.append(f"• {when} · {ROUTES.get(x.route, x.route)} · {sure}{thanked} · "
+                     f"{asker} asked {text}")
+    if len(answers) > CREDITS_SHOWN:
+        lines.append(f"… and {len(answers) - CREDITS_SHOWN} earlier ones.")
+    return lines
 
 
 def _is_staff(ranked: list[reports.NamedAdvocate], user: str) -> bool:

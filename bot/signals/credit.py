@@ -62,12 +62,14 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class Credit:
-    """A candidate credit: ``credited`` says whether it counts."""
+    """A candidate credit: ``credited`` says whether it counts; ``kept`` whether it is
+    stored (it counts, or the asker's acknowledgement could still make it count)."""
 
     question_id: str
     route: str  # reply, thread, forum, mention, implicit (mark comes from corrections)
     confidence: float
     credited: bool
+    kept: bool
 
 
 def _open(candidate: Candidate | None, author: str) -> bool:
@@ -129,7 +131,9 @@ def decide_credit(message: Incoming, linked: Candidate | None, root: Candidate |
         gap_s=max(0.0, message.ts - question.info.ts), reply_is_question=message.is_question,
         same_author=question.info.author == message.author,
         link_confidence=link_confidence if route == "implicit" else None)
-    return Credit(question.info.id, route, confidence, is_credited(confidence, route))
+    credited = is_credited(confidence, route)
+    liftable = confidence > 0.0 and revise(confidence, route, acknowledged=True)[1]
+    return Credit(question.info.id, route, confidence, credited, credited or liftable)
 
 
 def revise(confidence: float, route: str, *, acknowledged: bool = False,
