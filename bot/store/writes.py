@@ -33,8 +33,12 @@ ADD_ACTIVITY = BulkInsert(
     "DO UPDATE SET messages = activity_days.messages + excluded.messages")
 INSERT_ANSWERS = BulkInsert("answers", (
     "question_id", "answer_id", "answerer", "asker", "question_ts", "ts", "via",
-    "answerer_is_staff", "active", "acknowledged"), (
-    "text", "text", "text", "text", "float8", "float8", "text", "boolean", "boolean", "boolean"))
+    "answerer_is_staff", "active", "acknowledged", "confidence"), (
+    "text", "text", "text", "text", "float8", "float8", "text", "boolean", "boolean", "boolean",
+    "float8"))
+REVISE_ANSWERS = BulkUpdate("answers", ("question_id", "answer_id"), ("counts", "conf"),
+                            ("text", "text", "boolean", "float8"),
+                            "active = {counts}, confidence = {conf}")
 INSERT_ACKS = BulkInsert("acks", ("source", "question_id", "helper", "user_id", "ts"),
                          ("text", "text", "text", "text", "float8"))
 KEEP_EXCERPTS = BulkInsert(
@@ -108,13 +112,8 @@ async def write_batch(conn: AsyncConnection, batch: FactBatch) -> int:
         batch.touched_questions.update(x.question_id for x in batch.marked_answers)
     if batch.revised_answers:
         revised = {(x.question_id, x.answer_id): x for x in batch.revised_answers}
-        await execute_many(
-            conn,
-            update(a).where(_in_scope(a, platform, community), a.c.question_id == bindparam("q"),
-                            a.c.answer_id == bindparam("ans"))
-            .values(active=bindparam("on"), confidence=bindparam("conf")),
-            [{"q": q, "ans": ans, "on": x.active, "conf": x.confidence}
-             for (q, ans), x in revised.items()])
+        await run_bulk(conn, REVISE_ANSWERS, key,
+                       [(q, ans, x.active, x.confidence) for (q, ans), x in revised.items()])
         batch.touched_questions.update(q for q, _ in revised)
     for ids in chunks(batch.deactivated_answers):
         found = await conn.execute(
@@ -162,7 +161,7 @@ async def write_batch(conn: AsyncConnection, batch: FactBatch) -> int:
 
 def _answer_tuple(x: AnswerInfo) -> tuple[Any, ...]:
     return (x.question_id, x.answer_id, x.answerer, x.asker, x.question_ts, x.ts, x.via,
-            x.answerer_is_staff, x.active, False)
+            x.answerer_is_staff, x.active, False, x.confidence)
 
 
 def _answer_row(scope: dict[str, str], x: AnswerInfo) -> dict[str, Any]:
