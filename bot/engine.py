@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,8 +84,13 @@ class Engine:
     def __init__(self, store: Store, defaults: CommunitySettings | None = None,
                  linker: Linker | None = None, *, batch_size: int = 500,
                  flush_interval: float = 0.5, undelivered: Path | None = None,
-                 retry_delays: tuple[float, ...] = RETRY_DELAYS) -> None:
+                 retry_delays: tuple[float, ...] = RETRY_DELAYS,
+                 clock: Callable[[], float] | None = None) -> None:
         self.store = store
+        # The wall clock retention is measured against when text is written: a question
+        # older than ``text_retention_hours`` (imported history) is stored without its text.
+        # Without a clock, expired text is left to the purge job (tests of dated chat).
+        self.clock = clock
         self.corrections = Corrections(store)
         self.undelivered = undelivered
         self.retry_delays = retry_delays
@@ -450,7 +455,7 @@ class Engine:
     def _keep_excerpt(self, settings: CommunitySettings, batch: FactBatch, message_id: str,
                       text: str, ts: float) -> None:
         retention = settings.text_retention_hours * 3600
-        if retention <= 0:
+        if retention <= 0 or (self.clock is not None and ts + retention <= self.clock()):
             return
         batch.excerpts[message_id] = (" ".join(text.split())[:EXCERPT_CHARS], ts + retention)
 
