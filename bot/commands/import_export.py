@@ -20,7 +20,11 @@ from bot.store import Store
 
 PLAIN_EVERY_S = 5.0
 SHOWN_BAD = 50
-PLAIN: dict[str, bool] = {"highlight": False, "markup": False, "soft_wrap": True}
+
+
+def say(console: Console, text: str) -> None:
+    """One line as it is: no markup, no highlighting, no wrapping."""
+    console.print(text, highlight=False, markup=False, soft_wrap=True)
 
 
 def printable(text: str) -> str:
@@ -48,8 +52,8 @@ class PlainProgress:
         share = done / total if total else 1.0
         left = elapsed * (1 - share) / share if share > 0 else None
         eta = f", about {int(left) // 60}:{int(left) % 60:02d} left" if left is not None else ""
-        self.console.print(f"imported {messages:,} messages ({messages / elapsed:,.0f}/s), "
-                           f"{share:.0%} of the export{eta}", **PLAIN)
+        say(self.console, f"imported {messages:,} messages ({messages / elapsed:,.0f}/s), "
+                          f"{share:.0%} of the export{eta}")
 
 
 class BarProgress:
@@ -120,22 +124,19 @@ def print_summary(report: ImportReport, out: Console, errors: Console) -> None:
     """What was imported, what was skipped and why, and the bad records (on ``errors``)."""
     s = report.stats
     where = ", ".join(report.communities) or "no community"
-    out.print(f"Imported {s.messages:,} messages ({s.questions:,} questions, {s.answers:,} "
+    say(out, f"Imported {s.messages:,} messages ({s.questions:,} questions, {s.answers:,} "
               f"answers, {s.acks:,} acknowledgements) by {len(report.members):,} members in "
-              f"{len(report.channels):,} channels ({printable(where)}).",
-              **PLAIN)
+              f"{len(report.channels):,} channels ({printable(where)}).")
     skipped = report.as_json()["skipped"]
     if skipped:
-        out.print("Skipped: " + "; ".join(f"{count:,} {printable(reason)}"
-                                          for reason, count in skipped.items()) + ".",
-                  **PLAIN)
+        say(out, "Skipped: " + "; ".join(f"{count:,} {printable(reason)}"
+                                          for reason, count in skipped.items()) + ".")
     for note in report.notes:
-        out.print(f"Note: {printable(note)}.", **PLAIN)
+        say(out, f"Note: {printable(note)}.")
     for bad in report.bad[:SHOWN_BAD]:
-        errors.print(printable(str(bad)), **PLAIN)
+        say(errors, printable(str(bad)))
     if len(report.bad) > SHOWN_BAD:
-        errors.print(f"… and {len(report.bad) - SHOWN_BAD:,} more bad records",
-                     **PLAIN)
+        say(errors, f"… and {len(report.bad) - SHOWN_BAD:,} more bad records")
     if report.bad:
-        errors.print(f"{len(report.bad):,} bad records or files were not imported; the rest "
-                     "was.", **PLAIN)
+        say(errors, f"{len(report.bad):,} bad records or files were not imported; the rest "
+                     "was.")
