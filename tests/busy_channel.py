@@ -104,15 +104,16 @@ def _subject(rng: random.Random) -> dict[str, str]:
             "unit": thing.split()[-2] if len(thing.split()) > 2 else thing.split()[-1]}
 
 
-def generate(seed: int = 3, weeks: int = 3, episodes_a_day: int = 8) -> BusyChannel:
-    """``weeks`` of weekdays in one busy ``general`` channel (Slack-style ids)."""
+def generate(seed: int = 3, weeks: int = 3, episodes_a_day: int = 8,
+             start: datetime = START) -> BusyChannel:
+    """``weeks`` of weekdays (from ``start``, a Monday) in one busy ``general`` channel."""
     rng = random.Random(seed)
-    chat = Chat(community="busy", platform="slack", start=START)
+    chat = Chat(community="busy", platform="slack", start=start)
     out = BusyChannel(events=chat.events)
     for day in range(weeks * 7):
         if day % 7 >= 5:
             continue
-        chat.now = START + timedelta(days=day)
+        chat.now = start + timedelta(days=day)
         for _ in range(rng.randint(2, 5)):
             _chat(rng, chat, out, (0.5, 4))
         for _ in range(episodes_a_day):
