@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from bot.member_text import unmarked
 from bot.scope import Scope
 
 if TYPE_CHECKING:
@@ -74,9 +75,11 @@ class Reply:
     buttons: list[Button] = field(default_factory=list)
     public: bool = False
     tone: Literal["info", "good", "warn", "error"] = "info"
+    notify: tuple[str, ...] = ()  # the members its mentions may ping (a reward shout-out)
 
-    def plain_text(self) -> str:
-        """The whole reply as plain text (notifications, logs, tests)."""
+    def plain_text(self, *, marked: bool = False) -> str:
+        """The whole reply as plain text (notifications, logs, tests); ``marked`` keeps the
+        member-text markers for a renderer."""
         parts = [self.title]
         if self.text:
             parts.append(self.text)
@@ -84,7 +87,8 @@ class Reply:
         parts.extend(self.lines)
         if self.footer:
             parts.append(self.footer)
-        return "\n".join(parts)
+        text = "\n".join(parts)
+        return text if marked else unmarked(text)
 
 
 def error_reply(message: str) -> Reply:

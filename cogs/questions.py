@@ -8,6 +8,7 @@ from typing import Any
 from bot import reports
 from bot.events import Event, MarkAnswer, NotQuestion, UnmarkAnswer
 from bot.features import PUBLIC, Cog, Command, CommandContext, MessageAction, Reply, UsageError
+from bot.member_text import member_text
 from bot.period import period_from
 from bot.render.figures import duration
 
@@ -34,7 +35,7 @@ class QuestionsCog(Cog):
         lines = []
         for q in open_questions[:SHOWN]:
             link = ctx.platform.message_link(ctx.scope, q.channel, q.id)
-            text = f"“{q.excerpt}”" if q.excerpt else "(text no longer kept)"
+            text = f"“{member_text(q.excerpt)}”" if q.excerpt else "(text no longer kept)"
             where = f" – {link}" if link else ""
             lines.append(f"• {duration(q.age_s)} waiting: {text}{where}")
         if len(open_questions) > SHOWN:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -113,3 +114,30 @@ def test_hostile_names_and_text_are_shown_not_interpreted(tmp_path: Path) -> Non
     helpers = runner.invoke(app, ["report", "helpers", *period])
     assert helpers.exit_code == 0, helpers.output
     assert "[link=" in helpers.stdout  # shown as written, not taken as markup
+
+
+def test_control_sequences_in_names_channels_and_excerpts_are_made_visible(
+        tmp_path: Path) -> None:
+    chat = Chat()
+    q = chat.msg("u1", "Why\x1b[2J does \x1b]8;;http://evil\x07this\u202e fail?\x9b31m",
+                 author_name="ann\x1b[31m\nfake row", channel="help\x1b[8m")
+    chat.msg("u2", "escape it", reply_to=q, author_name="bob\u202eevil\x85")
+    events = write_events(tmp_path / "events.jsonl", [json.dumps(e.to_json()) for e in chat.take()])
+    db = str(tmp_path / "db.sqlite")
+    replayed = runner.invoke(app, ["replay", str(events), "--db", db + "-first"])
+    assert replayed.exit_code == 1  # the channel with a control character is a bad line
+    chat = Chat(start=datetime.now(UTC) - timedelta(hours=2))  # excerpts still kept
+    q = chat.msg("u1", "Why\x1b[2J does \x1b]8;;http://evil\x07this\u202e fail?\x9b31m",
+                 author_name="ann\x1b[31m\nfake row")
+    chat.msg("u2", "escape it", reply_to=q, author_name="bob\u202eevil\x85")
+    chat.msg("u3", "And what about\x1b[1A this one?", author_name="carl")
+    events = write_events(tmp_path / "events.jsonl", [json.dumps(e.to_json()) for e in chat.take()])
+    assert runner.invoke(app, ["replay", str(events), "--db", db]).exit_code == 0
+    period = ["--db", db]
+    for kind in ("helpers", "unanswered"):
+        shown = runner.invoke(app, ["report", kind, *period])
+        assert shown.exit_code == 0, shown.output
+        for unsafe in ("\x1b[2J", "\x1b]8", "\x07", "\u202e", "\x9b", "\x85", "\x1b[1A"):
+            assert unsafe not in shown.stdout, (kind, unsafe)
+    assert "bob\\u" in runner.invoke(app, ["report", "helpers", *period]).stdout
+    assert "\\x1b" in runner.invoke(app, ["report", "unanswered", *period]).stdout

@@ -21,6 +21,7 @@ from bot.engine import Engine, IngestStats
 from bot.period import last_complete_week, period_from, weeks_back
 from bot.render import text
 from bot.render.chart import weekly_trend_png
+from bot.render.terminal import plain
 from bot.sample import generate
 from bot.store import Store
 from bot.weekly.digest import build_digest
@@ -92,5 +93,5 @@ async def _print_reports(store: Store, engine: Engine, settings: Settings, now: 
 
     runtime = build_runtime(settings, store, engine, clock=now.timestamp)
     digest = await build_digest(runtime, scope, now.timestamp())
-    console.print(Panel(Text(digest.plain_text()), title="Moderator digest (sent by DM)",
-                        expand=False))
+    console.print(Panel(Text(plain(digest.plain_text(marked=True))),
+                        title="Moderator digest (sent by DM)", expand=False))

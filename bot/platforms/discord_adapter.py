@@ -27,6 +27,7 @@ from bot.events import Event
 from bot.features import Invoker, Reply, error_reply
 from bot.platforms import discord_events as conv
 from bot.platforms.discord_commands import build_tree
+from bot.platforms.discord_escape import allowed_mentions
 from bot.platforms.discord_events import Place, place_of, scope_of
 from bot.platforms.discord_render import render
 from bot.runtime import Runtime
@@ -155,7 +156,8 @@ class DiscordAdapter:
         self.runtime = runtime
         self.settings = settings
         options: dict[str, Any] = {"intents": intents(), "chunk_guilds_at_startup": False,
-                                   "max_messages": 1000, **client_options}
+                                   "max_messages": 1000, "allowed_mentions": allowed_mentions(),
+                                   **client_options}
         self.client: discord.Client
         if settings.shard_ids is not None and settings.shard_count is None:
             raise ConfigError("[discord] shard_ids needs shard_count (how many shards in all)")
@@ -542,7 +544,8 @@ class DiscordAdapter:
                 rendered = render(self._for_dm(reply, scope) if interaction.guild_id is None
                                   and scope is not None else reply)
                 await interaction.edit_original_response(
-                    embed=rendered.embed, attachments=rendered.files, view=rendered.view)
+                    embed=rendered.embed, attachments=rendered.files, view=rendered.view,
+                    allowed_mentions=allowed_mentions(rendered.notify))
         except discord.HTTPException as error:
             log.warning("could not answer a button press: %s", error)
 
@@ -555,7 +558,8 @@ class DiscordAdapter:
                 await self._answer(interaction, reply, ephemeral=True)
             else:
                 await interaction.response.send_message(embed=render(reply).embed,
-                                                        ephemeral=True)
+                                                        ephemeral=True,
+                                                        allowed_mentions=allowed_mentions())
 
     # -- the Platform surface ------------------------------------------------------------
     def mention(self, user: str) -> str:

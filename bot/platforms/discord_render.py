@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import discord
 
 from bot.features import Reply
+from bot.platforms.discord_escape import allowed_mentions, text
 
 COLOURS = {"info": 0x5865F2, "good": 0x57F287, "warn": 0xFEE75C, "error": 0xED4245}
 STYLES = {"primary": discord.ButtonStyle.primary, "danger": discord.ButtonStyle.danger,
@@ -31,10 +32,10 @@ def clip(text: str, limit: int) -> str:
 
 def description_of(reply: Reply) -> str:
     """The reply's text, then its lines; lines that do not fit are counted, not cut."""
-    parts = [reply.text] if reply.text else []
+    parts = [text(reply.text)] if reply.text else []
     lines: list[str] = []
-    used = len(reply.text) + 2
-    for index, line in enumerate(reply.lines):
+    used = len(parts[0]) + 2 if parts else 0
+    for index, line in enumerate(text(x) for x in reply.lines):
         if used + len(line) + 1 > DESCRIPTION_MAX - 40:
             lines.append(f"… and {len(reply.lines) - index} more.")
             break
@@ -47,13 +48,15 @@ def description_of(reply: Reply) -> str:
 
 def embed_of(reply: Reply) -> discord.Embed:
     """The embed for ``reply`` (the chart, if any, shown as its image)."""
-    embed = discord.Embed(title=clip(reply.title, TITLE_MAX), description=description_of(reply)
+    embed = discord.Embed(title=clip(text(reply.title), TITLE_MAX),
+                          description=description_of(reply)
                           or None, colour=COLOURS.get(reply.tone, COLOURS["info"]))
     for item in reply.fields[:FIELDS_MAX]:
-        embed.add_field(name=clip(item.name, FIELD_NAME_MAX) or "\u200b",
-                        value=clip(item.value, FIELD_VALUE_MAX) or "\u200b", inline=item.inline)
+        embed.add_field(name=clip(text(item.name), FIELD_NAME_MAX) or "\u200b",
+                        value=clip(text(item.value), FIELD_VALUE_MAX) or "\u200b",
+                        inline=item.inline)
     if reply.footer:
-        embed.set_footer(text=clip(reply.footer, FOOTER_MAX))
+        embed.set_footer(text=clip(text(reply.footer), FOOTER_MAX))
     if reply.chart is not None:
         embed.set_image(url=f"attachment://{CHART_NAME}")
     return embed
@@ -100,9 +103,11 @@ class Rendered:
     embed: discord.Embed
     files: list[discord.File] = field(default_factory=list)
     view: ButtonsView | None = None
+    notify: tuple[str, ...] = ()
 
     def send_kwargs(self) -> dict[str, object]:
-        kwargs: dict[str, object] = {"embed": self.embed, "files": self.files}
+        kwargs: dict[str, object] = {"embed": self.embed, "files": self.files,
+                                     "allowed_mentions": allowed_mentions(self.notify)}
         if self.view is not None:
             kwargs["view"] = self.view
         return kwargs
@@ -110,4 +115,4 @@ class Rendered:
 
 def render(reply: Reply) -> Rendered:
     """``reply`` as Discord shows it."""
-    return Rendered(embed_of(reply), files_of(reply), view_of(reply))
+    return Rendered(embed_of(reply), files_of(reply), view_of(reply), reply.notify)

@@ -4,6 +4,7 @@ their stored names, nothing is sent."""
 from __future__ import annotations
 
 from bot.features import Reply
+from bot.member_text import member_text
 from bot.scope import Scope
 
 
@@ -25,7 +26,7 @@ class NamesOnly:
         return "no platform connected"
 
     def mention(self, user: str) -> str:
-        return f"@{self.names.get(user) or user}"
+        return f"@{member_text(self.names.get(user) or user)}"
 
     def message_link(self, scope: Scope, channel: str, message_id: str) -> str | None:
         return None

@@ -35,6 +35,7 @@ from bot.platforms.slack_catchup import (
     error_code,
     explain,
 )
+from bot.platforms.slack_escape import mentioned
 from bot.platforms.slack_events import (
     Author,
     author_from_user,
@@ -388,10 +389,12 @@ class SlackAdapter:
             await self._respond(respond, reply)
 
     async def _respond(self, respond: AsyncRespond, reply: Reply, *, public: bool = False,
-                       replace: bool = False) -> None:
+                       replace: bool = False, scope: Scope | None = None) -> None:
         """Answer through the request's response_url (works in any channel, even DMs)."""
         try:
-            response = await respond(text=fallback_text(reply), blocks=reply_blocks(reply),
+            names = await self._names_for_others(scope, reply) if public and scope else None
+            response = await respond(text=fallback_text(reply, names),
+                                     blocks=reply_blocks(reply, names),
                                      response_type="in_channel" if public else "ephemeral",
                                      replace_original=replace)
         except Exception:
@@ -410,7 +413,7 @@ class SlackAdapter:
                 return
             reply.footer = (reply.footer + " · " if reply.footer else "") + \
                 "Invite me to this channel (/invite) to show charts here."
-            await self._respond(respond, reply, public=True)
+            await self._respond(respond, reply, public=True, scope=scope)
             return
         await self._respond(respond, reply)
         if reply.file is not None:
@@ -420,10 +423,11 @@ class SlackAdapter:
     # -- Platform --------------------------------------------------------------------
     async def post(self, scope: Scope, channel: str, reply: Reply) -> str | None:
         """Post ``reply`` in ``channel`` (blocks, then the chart or file in its thread)."""
+        names = await self._names_for_others(scope, reply)
         try:
             response = await self.client.chat_postMessage(
-                channel=channel, blocks=reply_blocks(reply), text=fallback_text(reply),
-                unfurl_links=False, unfurl_media=False)
+                channel=channel, blocks=reply_blocks(reply, names),
+                text=fallback_text(reply, names), unfurl_links=False, unfurl_media=False)
         except SlackApiError as error:
             code = error_code(error)
             log.warning("Slack %s: posting in %s failed: %s", scope.community, channel,
@@ -434,6 +438,15 @@ class SlackAdapter:
         ts = str(response["ts"])
         await self._attach(posted, ts, reply)
         return message_id(posted, ts)
+
+    async def _names_for_others(self, scope: Scope, reply: Reply) -> dict[str, str | None]:
+        """Names for the members a message others see mentions without meaning to notify
+        them (leaderboards, digests, lists name; only ``reply.notify`` is pinged)."""
+        users = mentioned(reply.plain_text(marked=True)) - set(reply.notify)
+        if not users:
+            return {}
+        facts = await self.runtime.store.member_facts(scope, users)
+        return {user: facts[user].name if user in facts else None for user in users}
 
     async def _attach(self, channel: str, thread_ts: str, reply: Reply) -> None:
         uploads: list[tuple[str, bytes]] = []
@@ -470,7 +483,7 @@ class SlackAdapter:
         if not settings.report_channel:
             return ("Slack has no roles; no report channel is set, so no shout-out was "
                     "posted. The reward is recorded.")
-        shout = Reply(title="Community shout-out", public=True, tone="good",
+        shout = Reply(title="Community shout-out", public=True, tone="good", notify=(user,),
                       text=f"{self.mention(user)} is recognised as a community advocate{what}. "
                            "Thank you for helping so many members!")
         if await self.post(scope, settings.report_channel, shout) is None:

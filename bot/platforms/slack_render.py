@@ -6,10 +6,12 @@ text of 3000, 10 fields a section (2000 characters each), 25 buttons an actions 
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from typing import Any
 
 from bot.features import Button, Reply
+from bot.member_text import unmarked
+from bot.platforms.slack_escape import mrkdwn
 
 MAX_BLOCKS = 50
 HEADER_CHARS = 150
@@ -22,26 +24,6 @@ FALLBACK_CHARS = 3900
 
 TONE_MARK = {"info": "", "good": ":white_check_mark: ", "warn": ":warning: ",
              "error": ":no_entry: "}
-
-# Slack's own markup we keep as is: mentions, channels, special mentions and links.
-_MARKUP = re.compile(r"<(?:[@#!][^<>\s]+|https?://[^<>\s]+)>")
-
-
-def escape(text: str) -> str:
-    """Escape ``&``, ``<`` and ``>`` for mrkdwn, keeping ``<@U…>``, ``<#C…>`` and links."""
-    out: list[str] = []
-    last = 0
-    for match in _MARKUP.finditer(text):
-        out.append(_escape_plain(text[last:match.start()]))
-        out.append(match.group(0))
-        last = match.end()
-    out.append(_escape_plain(text[last:]))
-    return "".join(out)
-
-
-def _escape_plain(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
 
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
@@ -82,11 +64,17 @@ def button_element(button: Button) -> dict[str, Any]:
     return element
 
 
-def reply_blocks(reply: Reply) -> list[dict[str, Any]]:
-    """A reply as Block Kit: header, text, fields, lines, footer (context), buttons."""
+def reply_blocks(reply: Reply, names: Mapping[str, str | None] | None = None
+                 ) -> list[dict[str, Any]]:
+    """A reply as Block Kit: header, text, fields, lines, footer (context), buttons. With
+    ``names`` (a message others see) only ``reply.notify`` is mentioned; others are named."""
+
+    def escape(text: str) -> str:
+        return mrkdwn(text, names, reply.notify)
+
     blocks: list[dict[str, Any]] = [{
         "type": "header",
-        "text": {"type": "plain_text", "text": _cut(reply.title or " ", HEADER_CHARS),
+        "text": {"type": "plain_text", "text": _cut(unmarked(reply.title) or " ", HEADER_CHARS),
                  "emoji": True},
     }]
     if reply.text:
@@ -119,9 +107,10 @@ def reply_blocks(reply: Reply) -> list[dict[str, Any]]:
     return blocks + tail
 
 
-def fallback_text(reply: Reply) -> str:
-    """The notification text and the screen-reader version of a reply."""
-    return _cut(reply.plain_text(), FALLBACK_CHARS)
+def fallback_text(reply: Reply, names: Mapping[str, str | None] | None = None) -> str:
+    """The notification text and the screen-reader version of a reply, escaped like the
+    blocks (Slack reads it as mrkdwn too)."""
+    return _cut(mrkdwn(reply.plain_text(marked=True), names, reply.notify), FALLBACK_CHARS)
 
 
 def message_link(channel: str, ts: str, base: str = "https://slack.com") -> str:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from rich.markup import escape
 from rich.table import Table
 
 from bot.metrics.health import Health
 from bot.period import Period
 from bot.render.figures import HEALTH_LABELS, change, duration, figure
+from bot.render.terminal import cell
 from bot.reports import CreditedAnswer, NamedAdvocate, OpenQuestion
 
 
@@ -35,7 +35,7 @@ def advocate_name(entry: NamedAdvocate) -> str:
     """A member's name as a table cell (names are the members' own text: never markup)."""
     if entry.anonymous:
         return "(a member who opted out)"
-    label = escape(entry.name or entry.advocate.user)
+    label = cell(entry.name or entry.advocate.user)
     return f"{label} (left)" if entry.left else label
 
 
@@ -70,8 +70,8 @@ def unanswered_table(questions: list[OpenQuestion], period: Period, limit: int =
         table.add_column(column)
     for q in questions[:limit]:
         asked = datetime.fromtimestamp(q.ts, UTC).strftime("%a %d %b %H:%M")
-        table.add_row(asked, duration(q.age_s), escape(q.channel),
-                      escape(q.excerpt) if q.excerpt is not None else "(text no longer kept)")
+        table.add_row(asked, duration(q.age_s), cell(q.channel),
+                      cell(q.excerpt) if q.excerpt is not None else "(text no longer kept)")
     if len(questions) > limit:
         table.add_row("", "", "", f"… and {len(questions) - limit} more")
     return table
@@ -79,7 +79,7 @@ def unanswered_table(questions: list[OpenQuestion], period: Period, limit: int =
 
 def credits_table(member: str, answers: list[CreditedAnswer], period: Period) -> Table:
     """A member's counted answers, each with how it was found and how sure the decision was."""
-    table = Table(title=f"Answers credited to {escape(member)}, {period.label()} "
+    table = Table(title=f"Answers credited to {cell(member)}, {period.label()} "
                         f"({len(answers)})", title_justify="left")
     for column in ("Answered", "Route", "Confidence", "Acknowledged", "Asker", "Question",
                    "Answer id"):
@@ -87,9 +87,9 @@ def credits_table(member: str, answers: list[CreditedAnswer], period: Period) ->
     for x in answers:
         when = datetime.fromtimestamp(x.ts, UTC).strftime("%a %d %b %H:%M")
         confidence = "–" if x.confidence is None else f"{x.confidence:.2f}"
-        asker = escape(x.asker_name or x.asker) if x.asker else "(not named)"
-        question = escape(x.excerpt) if x.excerpt is not None else "(text no longer kept)"
+        asker = cell(x.asker_name or x.asker) if x.asker else "(not named)"
+        question = cell(x.excerpt) if x.excerpt is not None else "(text no longer kept)"
         table.add_row(when, x.route, confidence, "yes" if x.acknowledged else "no", asker,
-                      f"{question} [dim]({escape(x.question_id)})[/dim]",
-                      escape(x.answer_id))
+                      f"{question} [dim]({cell(x.question_id)})[/dim]",
+                      cell(x.answer_id))
     return table

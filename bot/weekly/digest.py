@@ -14,6 +14,7 @@ from bot import reports
 from bot.config import CommunitySettings
 from bot.features import Button, Platform, Reply
 from bot.identity import is_anonymous
+from bot.member_text import member_text
 from bot.period import Period, last_complete_week, weeks_back
 from bot.render.figures import duration
 from bot.scope import Scope
@@ -59,7 +60,7 @@ def nomination_line(nomination: Nomination, platform: Platform) -> str:
     by = "weekly pick" if nomination.source == "weekly" else (
         f"nominated by {platform.mention(nomination.nominated_by)}"
         if nomination.nominated_by else "nominated by hand")
-    reason = f": {nomination.reason}" if nomination.reason else ""
+    reason = f": {member_text(nomination.reason)}" if nomination.reason else ""
     return f"#{nomination.id} {platform.mention(nomination.user_id)} ({by}){reason}"
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from bot import reports
 from bot.config import CommunitySettings
 from bot.features import Field, Platform, Reply
+from bot.member_text import member_text
 from bot.metrics.health import Health
 from bot.period import Period, weeks_back
 from bot.render.chart import weekly_trend_png
@@ -73,7 +74,7 @@ def open_question_lines(open_questions: list[reports.OpenQuestion], platform: Pl
     lines = []
     for q in open_questions[:shown]:
         link = platform.message_link(scope, q.channel, q.id)
-        text = f"“{q.excerpt}”" if q.excerpt else "(text no longer kept)"
+        text = f"“{member_text(q.excerpt)}”" if q.excerpt else "(text no longer kept)"
         lines.append(f"• {duration(q.age_s)} waiting: {text}" + (f" – {link}" if link else ""))
     if len(open_questions) > shown:
         lines.append(f"… and {len(open_questions) - shown} more (`/circle unanswered`).")

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from bot.app import build_runtime
 from bot.config import Settings
 from bot.features import Reply
+from bot.member_text import unmarked
 from bot.metrics.health import Health
 from bot.runtime import Runtime
 from bot.store import Store
@@ -36,7 +37,7 @@ async def seed(runtime: Runtime) -> None:
 
 
 def section(reply: Reply, title: str) -> list[str]:
-    lines = reply.lines
+    lines = [unmarked(line) for line in reply.lines]
     headers = ("Advocate leaderboard", "Reward nominations:", "Alerts:")
     start = lines.index(next(line for line in lines if line.startswith(title)))
     out = []

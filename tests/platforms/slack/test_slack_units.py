@@ -19,6 +19,7 @@ from bot.events import (
 )
 from bot.features import Button, Field, Reply
 from bot.platforms.slack_catchup import history_start, threads_to_read
+from bot.platforms.slack_escape import own as escape
 from bot.platforms.slack_events import (
     Author,
     author_from_user,
@@ -28,7 +29,7 @@ from bot.platforms.slack_events import (
     reaction_event,
     team_of,
 )
-from bot.platforms.slack_render import escape, message_link, reply_blocks
+from bot.platforms.slack_render import message_link, reply_blocks
 from bot.store import Store
 
 T = "T1"
