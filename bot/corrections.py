@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from bot.events import Event, MarkAnswer, NotQuestion, Thanks, UnmarkAnswer
 from bot.memory import CommunityMemory
+from bot.staff import acts_as_staff
 from bot.store import Store
 from bot.store.facts import AnswerInfo, FactBatch, MessageInfo
 
@@ -32,9 +33,7 @@ class Corrections:
         self.store = store
 
     async def _staff(self, state: CommunityMemory, user: str) -> bool:
-        if user in state.staff_users:
-            return True
-        return await self.store.member_is_staff(state.scope, user)
+        return await acts_as_staff(state.staff, self.store, state.scope, user)
 
     async def _info(self, state: CommunityMemory, message_id: str) -> MessageInfo | None:
         info = state.recent.get(message_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+from bot.channels import ChannelRule
 from bot.config import CommunitySettings
 from bot.events import Message
 from bot.identity import anon_id, user_hash
@@ -12,6 +13,7 @@ from bot.scope import Scope
 from bot.signals.credit import Candidate
 from bot.signals.emoji import normalize_emoji_set
 from bot.signals.utterance import Utterance
+from bot.staff import StaffRule
 from bot.store.facts import AnswerInfo, MessageInfo
 
 RECENT_MESSAGES = 50_000  # per community: what links and reactions resolve without the database
@@ -31,13 +33,9 @@ class CommunityMemory:
         self.secret = secret
         self.history = history
         self.ack_emoji = normalize_emoji_set(settings.ack_emoji)
-        self.staff_roles = {r.lower() for r in settings.staff_roles}
-        self.staff_users = set(settings.staff_users)
+        self.staff = StaffRule(settings)
+        self.channels = ChannelRule(settings)
         self.ignored = set(settings.ignored_users)
-        self.watched = set(settings.watched_channels)
-        self.excluded = set(settings.excluded_channels)
-        self.help = set(settings.help_channels)
-        self.forum = set(settings.forum_channels)
         self.recent: OrderedDict[str, MessageInfo] = OrderedDict()
         self.answers: OrderedDict[str, list[AnswerInfo]] = OrderedDict()  # by answer message
         self.latest_answer: dict[tuple[str, str], AnswerInfo] = {}  # (asker, helper)
@@ -72,21 +70,14 @@ class CommunityMemory:
         return result
 
     def is_staff(self, message: Message) -> bool:
-        if message.author_is_staff or message.author in self.staff_users:
-            return True
-        return any(role.lower() in self.staff_roles for role in message.author_roles)
+        return self.staff.is_staff(message.author, platform_says=message.author_is_staff,
+                                   roles=message.author_roles)
 
     def watches(self, channel: str) -> bool:
-        if channel in self.excluded:
-            return False
-        return not self.watched or channel in self.watched
+        return self.channels.watches(channel)
 
     def channel_kind(self, channel: str, declared: str) -> str:
-        if channel in self.forum:
-            return "forum"
-        if channel in self.help:
-            return "help"
-        return declared
+        return self.channels.kind(channel, declared)
 
     # -- memory ----------------------------------------------------------------------
     def remember(self, info: MessageInfo) -> None:

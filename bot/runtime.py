@@ -28,6 +28,7 @@ from bot.features import (
 )
 from bot.scheduler import JobScheduler
 from bot.scope import Scope
+from bot.staff import StaffRule
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -84,13 +85,10 @@ class Runtime:
         state = await self.engine.community(scope)
         return state.settings
 
-    def is_staff(self, invoker: Invoker, settings: CommunitySettings) -> bool:
-        return invoker.is_staff or invoker.user in settings.staff_users
-
     async def _context(self, platform: Platform, scope: Scope, invoker: Invoker,
                        channel: str | None) -> CommandContext:
         settings = await self.community_settings(scope)
-        if not invoker.is_staff and self.is_staff(invoker, settings):
+        if not invoker.is_staff and StaffRule(settings).is_staff(invoker.user):
             invoker = Invoker(invoker.user, invoker.name, True)
         return CommandContext(self, platform, scope, invoker, channel)
 

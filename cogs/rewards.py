@@ -7,16 +7,11 @@ from datetime import UTC, datetime
 
 from bot.features import ButtonHandler, Cog, Command, CommandContext, Option, Reply, UsageError
 from bot.identity import is_anonymous, user_hash
+from bot.staff import StaffRule, acts_as_staff
 from bot.weekly.digest import nomination_buttons, nomination_line
 from bot.weekly.run import send_nomination
 
 SHOWN = 20
-
-
-async def is_staff(ctx: CommandContext) -> bool:
-    """Staff by the platform's roles, the ``staff_users`` setting, or the stored member."""
-    return ctx.invoker.is_staff or await ctx.runtime.store.member_is_staff(ctx.scope,
-                                                                           ctx.invoker.user)
 
 
 class RewardsCog(Cog):
@@ -61,7 +56,9 @@ class RewardsCog(Cog):
         nomination = await store.nomination(int(raw_id))
         if nomination is None or nomination.scope != ctx.scope:
             raise UsageError("This nomination no longer exists.")
-        if not await is_staff(ctx):
+        settings = await ctx.runtime.community_settings(ctx.scope)
+        if not await acts_as_staff(StaffRule(settings), store, ctx.scope, ctx.invoker.user,
+                                   platform_says=ctx.invoker.is_staff):
             raise UsageError("Only staff can decide on a nomination.")
         if nomination.user_id == ctx.invoker.user:
             raise UsageError("You cannot decide on your own nomination.")
@@ -77,7 +74,6 @@ class RewardsCog(Cog):
         if state == "declined":
             return Reply(title=f"Nomination #{nomination.id} declined",
                          text=f"{who} is not rewarded this time.")
-        settings = await ctx.runtime.community_settings(ctx.scope)
         outcome = await ctx.platform.grant_reward(ctx.scope, nomination.user_id,
                                                   settings.reward_role or None)
         await store.set_nomination_outcome(nomination.id, outcome)

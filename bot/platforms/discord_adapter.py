@@ -22,6 +22,7 @@ import discord
 import yarl
 from discord import app_commands
 
+from bot.channels import ChannelRule
 from bot.config import CommunitySettings, ConfigError, DiscordSettings
 from bot.events import Event
 from bot.features import Invoker, Reply, error_reply
@@ -33,6 +34,7 @@ from bot.platforms.discord_render import render
 from bot.runtime import Runtime
 from bot.scope import Scope
 from bot.signals.emoji import normalize_emoji, normalize_emoji_set
+from bot.staff import StaffRule
 
 log = logging.getLogger(__name__)
 
@@ -69,11 +71,8 @@ def missing(perms: discord.Permissions, wanted: dict[str, str]) -> list[str]:
 
 
 def watches(settings: CommunitySettings, channel_id: int | str) -> bool:
-    """The same rule the engine applies: excluded never; watched list, or all."""
-    key = str(channel_id)
-    if key in settings.excluded_channels:
-        return False
-    return not settings.watched_channels or key in settings.watched_channels
+    """``bot.channels``' rule, for a Discord channel id."""
+    return ChannelRule(settings).watches(str(channel_id))
 
 
 def snowflake_after(cursor: tuple[float, str | None] | None, since: datetime
@@ -454,7 +453,7 @@ class DiscordAdapter:
         if not isinstance(user, discord.Member):
             guild = self.client.get_guild(int(scope.community))
             member = guild.get_member(user.id) if guild is not None else user
-        staff = conv.is_staff_member(member, settings.staff_roles) or bool(
+        staff = conv.is_staff_member(member, StaffRule(settings)) or bool(
             permissions is not None and (permissions.manage_guild or permissions.administrator))
         return Invoker(str(user.id), getattr(user, "display_name", None), staff)
 

@@ -26,6 +26,7 @@ from bot.events import (
 )
 from bot.scope import Scope
 from bot.signals.emoji import normalize_emoji
+from bot.staff import StaffRule
 
 PLATFORM = "discord"
 FORUM_TYPES = frozenset({discord.ChannelType.forum, discord.ChannelType.media})
@@ -82,13 +83,12 @@ def has_staff_permission(member: object) -> bool:
     return bool(perms is not None and (perms.manage_guild or perms.administrator))
 
 
-def is_staff_member(member: object, staff_roles: Iterable[str]) -> bool:
-    """Staff: Manage Server permission, or a role whose name or id is configured as staff."""
-    if has_staff_permission(member):
-        return True
-    wanted = {r.lower() for r in staff_roles}
+def is_staff_member(member: object, rule: StaffRule) -> bool:
+    """Staff by ``bot.staff``'s rule: Manage Server permission is the platform's word; the
+    member's role names and ids are matched against ``staff_roles``."""
     roles = getattr(member, "roles", None) or []
-    return any(key.lower() in wanted for key in role_keys(roles))
+    return rule.is_staff(str(getattr(member, "id", "")),
+                         platform_says=has_staff_permission(member), roles=role_keys(roles))
 
 
 def message_event(message: discord.Message, place: Place | None = None) -> Message | None:

@@ -19,6 +19,7 @@ from bot.features import Platform, Reply
 from bot.period import Period
 from bot.scope import Scope
 from bot.services import Services
+from bot.staff import StaffRule, acts_as_staff
 from bot.weekly import alerts
 from bot.weekly.digest import build_digest, nomination_reply
 from bot.weekly.nominations import nominate_week
@@ -58,8 +59,9 @@ async def moderators_to_dm(runtime: Services, scope: Scope, settings: CommunityS
                            ) -> list[str]:
     """The configured moderators who are staff (others are skipped, with a log line)."""
     found = []
+    rule = StaffRule(settings)
     for user in settings.moderators:
-        if user in settings.staff_users or await runtime.store.member_is_staff(scope, user):
+        if await acts_as_staff(rule, runtime.store, scope, user):
             found.append(user)
         else:
             log.warning("%s: moderator %s is not staff; no DM sent", scope, user)

@@ -20,6 +20,7 @@ from bot.platforms import discord_events as conv
 from bot.platforms.discord_adapter import intents, snowflake_after, watches
 from bot.platforms.discord_commands import build_tree, describe, option_value
 from bot.platforms.discord_render import DESCRIPTION_MAX, render
+from bot.staff import StaffRule
 
 
 class World:
@@ -99,9 +100,12 @@ def test_manage_server_makes_staff(world: World) -> None:
     member = world.guild.get_member(world.fake.bot.id)
     assert member is not None
     assert not conv.has_staff_permission(member)
-    assert conv.is_staff_member(member, ["innercircle"]), "a staff role, by name"
-    assert conv.is_staff_member(member, [str(world.fake.role_bot)]), "or by id"
-    assert not conv.is_staff_member(member, ["moderator"])
+    def rule(*roles: str) -> StaffRule:
+        return StaffRule(CommunitySettings(staff_roles=list(roles)))
+
+    assert conv.is_staff_member(member, rule("innercircle")), "a staff role, by name"
+    assert conv.is_staff_member(member, rule(str(world.fake.role_bot))), "or by id"
+    assert not conv.is_staff_member(member, rule("moderator"))
 
 
 def test_reactions_edits_and_deletes(world: World) -> None:
