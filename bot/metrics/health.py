@@ -6,12 +6,11 @@ messages gave one answer. Rates and medians are ``None`` when there is nothing t
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from statistics import median
 
-from bot.store.metric_reads import AnswerFact, QuestionFact
+from bot.store.metric_reads import QuestionFact
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +62,6 @@ def bus_factor(answers_per_helper: Iterable[int]) -> int:
     return 0
 
 
-def peer_answer_counts(answers: Iterable[AnswerFact]) -> Counter[str]:
-    """Answers (distinct questions) per peer helper."""
-    pairs = {(x.question_id, x.answerer) for x in answers if not x.answerer_is_staff}
-    return Counter(answerer for _, answerer in pairs)
-
-
 def newcomer(joined_at: float | None, asked_at: float, newcomer_days: int) -> bool:
     """Asked within ``newcomer_days`` of joining (no join date: not a newcomer)."""
     return joined_at is not None and 0 <= asked_at - joined_at <= newcomer_days * 86400
@@ -86,7 +79,7 @@ def compute_health(
 ) -> Health:
     """Health over the questions asked in the period and the answers peers gave in it
     (``peer_answers``: per peer helper, the questions they answered; see
-    ``peer_answer_counts``)."""
+    ``Store.peer_answer_counts``, the one definition of a peer answer)."""
     firsts = [_first_response(q, answer_window_s) for q in questions]
     answered = [f for f in firsts if f is not None]
     peer_answered = sum(

@@ -4,12 +4,11 @@ community leaning on too few helpers."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.metrics.health import Health, peer_answer_counts
-from bot.period import Period
+from bot.metrics.health import Health
 from bot.reports import OpenQuestion
-from bot.store.metric_reads import AnswerFact
 
 RECENT_WEEKS = 2  # "lately"
 USUAL_WEEKS = 8  # "usually": the weeks before
@@ -30,13 +29,12 @@ class Drift:
     usual_per_week: float
 
 
-def weekly_answer_counts(answers: list[AnswerFact], weeks: list[Period]
-                         ) -> dict[str, list[int]]:
-    """Answers (distinct questions) per peer helper in each of ``weeks`` (oldest first)."""
-    counts: dict[str, list[int]] = defaultdict(lambda: [0] * len(weeks))
-    for index, week in enumerate(weeks):
-        inside = [x for x in answers if week.start <= x.ts < week.end]
-        for user, count in peer_answer_counts(inside).items():
+def weekly_answer_counts(per_week: Sequence[Mapping[str, int]]) -> dict[str, list[int]]:
+    """Per peer helper, their answers in each week (oldest first), from each week's
+    ``Store.peer_answer_counts``."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0] * len(per_week))
+    for index, week in enumerate(per_week):
+        for user, count in week.items():
             counts[user][index] = count
     return dict(counts)
 
@@ -67,11 +65,11 @@ class BusFactorAlert:
     peer_answers: int
 
 
-def bus_factor_alert(health: Health, week_answers: list[AnswerFact], threshold: int,
+def bus_factor_alert(health: Health, peer_answers: Mapping[str, int], threshold: int,
                      min_answers: int) -> BusFactorAlert | None:
     """Half the week's peer answers came from ``threshold`` helpers or fewer, in a week with
-    at least ``min_answers`` peer answers."""
-    total = sum(peer_answer_counts(week_answers).values())
+    at least ``min_answers`` peer answers (``peer_answers``: the week's, per helper)."""
+    total = sum(peer_answers.values())
     if total >= max(min_answers, 1) and 0 < health.bus_factor <= threshold:
         return BusFactorAlert(health.bus_factor, total)
     return None

@@ -139,9 +139,8 @@ async def _alerts(runtime: Services, scope: Scope, settings: CommunitySettings, 
         lines.extend(open_question_lines(late, platform, scope))
 
     weeks = weeks_back(week.until, settings.timezone, DRIFT_WEEKS)
-    answers = await store.answer_facts(scope, weeks[0].start, weeks[-1].end)
-    drifts = alerts.drifting(alerts.weekly_answer_counts(answers, weeks),
-                             settings.drift_drop_ratio)
+    per_week = [await store.peer_answer_counts(scope, w.start, w.end) for w in weeks]
+    drifts = alerts.drifting(alerts.weekly_answer_counts(per_week), settings.drift_drop_ratio)
     if drifts:
         members = await store.member_facts(scope, {d.user for d in drifts})
         for d in drifts:
@@ -152,7 +151,7 @@ async def _alerts(runtime: Services, scope: Scope, settings: CommunitySettings, 
                          f"{d.recent_per_week:.1f} a week lately, usually "
                          f"{d.usual_per_week:.1f} a week.")
 
-    week_answers = [x for x in answers if week.start <= x.ts < week.end]
+    week_answers = await store.peer_answer_counts(scope, week.start, week.end)
     health = await reports.health(store, scope, week, settings)
     bus = alerts.bus_factor_alert(health, week_answers, settings.bus_factor_alert,
                                   settings.bus_factor_min_answers)

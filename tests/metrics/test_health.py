@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.metrics.health import bus_factor, compute_health, peer_answer_counts
-from bot.store.metric_reads import AnswerFact, QuestionFact
+from bot.metrics.health import bus_factor, compute_health
+from bot.store.metric_reads import QuestionFact
 
 WINDOW = 72 * 3600.0
 
@@ -13,9 +13,9 @@ def q(qid: str, author: str, ts: float, peer: float | None = None, staff: float 
     return QuestionFact(qid, "general", author, ts, peer, staff)
 
 
-def health(questions: list[QuestionFact], answers: list[AnswerFact] | None = None,
+def health(questions: list[QuestionFact], peer_answers: dict[str, int] | None = None,
            joined: dict[str, float | None] | None = None):  # type: ignore[no-untyped-def]
-    return compute_health(questions, peer_answer_counts(answers or []), active_members=5,
+    return compute_health(questions, peer_answers or {}, active_members=5,
                           new_members=1, joined_at=joined or {}, answer_window_s=WINDOW)
 
 
@@ -61,11 +61,7 @@ def test_bus_factor() -> None:
     assert bus_factor([1] * 10) == 5
 
 
-def test_helpers_count_peers_not_staff_and_distinct_questions() -> None:
-    answers = [AnswerFact("q1", "p1", "a", 0, 10, False, False),
-               AnswerFact("q1", "p1", "a", 0, 20, False, False),
-               AnswerFact("q2", "p2", "b", 0, 10, False, False),
-               AnswerFact("q3", "s1", "c", 0, 10, True, False)]
-    figures = health([], answers)
+def test_helpers_and_bus_factor_from_peer_answer_counts() -> None:
+    figures = health([], {"p1": 3, "p2": 1, "p3": 0})  # p3: no answer, not a helper
     assert figures.helpers == 2
     assert figures.bus_factor == 1

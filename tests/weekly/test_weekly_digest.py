@@ -124,10 +124,8 @@ def test_bus_factor_alert_needs_enough_answers() -> None:
     def health(bus: int) -> Health:
         return Health(10, 10, 10, 0, 1, 1, 1, 1, None, 5, 0, 0, 0, 2, bus)
 
-    from bot.store.metric_reads import AnswerFact
-
-    answers = [AnswerFact(f"q{i}", "bob", f"m{i}", 0, 1, False, False) for i in range(9)]
+    answers = {"bob": 9}
     assert alerts.bus_factor_alert(health(1), answers, 2, 10) is None  # 9 answers only
-    answers.append(AnswerFact("q9", "carol", "m9", 0, 1, False, False))
+    answers["carol"] = 1
     assert alerts.bus_factor_alert(health(1), answers, 2, 10) is not None
     assert alerts.bus_factor_alert(health(3), answers, 2, 10) is None
