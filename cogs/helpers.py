@@ -9,6 +9,7 @@ from bot.events import Thanks
 from bot.features import PUBLIC, Cog, Command, CommandContext, Field, Option, Reply, UsageError
 from bot.naming import label, may_name
 from bot.period import Period, period_from
+from bot.render.figures import score_parts
 
 PERIOD = Option("period", "choice", "Days to cover: 7, 30 or 90.", choices=("7", "30", "90"),
                 default="30")
@@ -18,13 +19,6 @@ CREDITS_SHOWN = 10
 ROUTES = {"reply": "a reply", "thread": "in the thread", "forum": "in the forum post",
           "mention": "addressed to the asker", "implicit": "no reply marker, linked by the bot",
           "mark": "marked as the answer"}
-
-
-def parts(entry: reports.NamedAdvocate) -> str:
-    a = entry.advocate
-    return (f"score {a.score:.1f} · helped {a.people_helped} people · {a.answers} answers · "
-            f"thanked {a.thanked} · newcomers {a.newcomers_helped} · "
-            f"{a.active_weeks} active weeks")
 
 
 class HelpersCog(Cog):
@@ -49,12 +43,13 @@ class HelpersCog(Cog):
         shown = [e for e in ranked if may_name(e, ctx, public=bool(public))]
         peers = [e for e in shown if not e.advocate.is_staff][:SHOWN]
         staff = [e for e in shown if e.advocate.is_staff][:SHOWN]
-        lines = [f"{rank}. {label(e, ctx)}: {parts(e)}" for rank, e in enumerate(peers, 1)]
+        lines = [f"{rank}. {label(e, ctx)}: {score_parts(e.advocate)}"
+                 for rank, e in enumerate(peers, 1)]
         if not peers:
             lines.append("No peer answered a question in this period yet.")
         if staff:
             lines.append("Staff (ranked apart):")
-            lines.extend(f"• {label(e, ctx)}: {parts(e)}" for e in staff)
+            lines.extend(f"• {label(e, ctx)}: {score_parts(e.advocate)}" for e in staff)
         return Reply(title=f"Top helpers, last {period} days", lines=lines,
                      text="Helping ten different people counts more than helping one person "
                           "ten times; acknowledged answers and newcomers weigh more.",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.metrics.advocates import Advocate
+
 HEALTH_LABELS: dict[str, str] = {
     "questions": "Questions asked",
     "answered": "Answered",
@@ -68,3 +70,15 @@ def change(name: str, now: float | int | None, before: float | int | None) -> st
 def member_label(name: str | None, user: str) -> str:
     """What a member is called in text: their name, else their id."""
     return name or user
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """``1 question``, ``3 questions``."""
+    return f"{count} {word if count == 1 else (words or word + 's')}"
+
+
+def score_parts(a: Advocate) -> str:
+    """A helper's score with its parts, as every reply and DM shows it."""
+    return (f"score {a.score:.1f} = helped {plural(a.people_helped, 'person', 'people')} · "
+            f"{plural(a.answers, 'answer')} · thanked {a.thanked} · "
+            f"newcomers helped {a.newcomers_helped} · {plural(a.active_weeks, 'active week')}")

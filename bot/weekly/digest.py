@@ -16,7 +16,7 @@ from bot.features import Button, Platform, Reply
 from bot.identity import is_anonymous
 from bot.member_text import member_text
 from bot.period import Period, last_complete_week, weeks_back
-from bot.render.figures import duration
+from bot.render.figures import duration, plural, score_parts
 from bot.scope import Scope
 from bot.services import Services
 from bot.store.weekly import Nomination
@@ -27,7 +27,6 @@ from bot.weekly.post import (
     figure_fields,
     headline,
     open_question_lines,
-    plural,
     week_before,
     week_label,
 )
@@ -47,13 +46,6 @@ def digest_week(now: float, settings: CommunitySettings) -> Period:
     moment = datetime.fromtimestamp(now, UTC)
     due = due_now(moment, settings)
     return due.week if due.state == "post" else last_complete_week(moment, settings.timezone)
-
-
-def score_parts(entry: reports.NamedAdvocate) -> str:
-    a = entry.advocate
-    return (f"score {a.score:.1f} = helped {plural(a.people_helped, 'person', 'people')} · "
-            f"{plural(a.answers, 'answer')} · thanked {a.thanked} · "
-            f"newcomers helped {a.newcomers_helped} · {plural(a.active_weeks, 'active week')}")
 
 
 def nomination_line(nomination: Nomination, platform: Platform) -> str:
@@ -93,12 +85,13 @@ async def build_digest(runtime: Services, scope: Scope, now: float) -> Reply:
     peers = [e for e in ranked if not e.advocate.is_staff][:LEADERBOARD]
     staff = [e for e in ranked if e.advocate.is_staff][:LEADERBOARD]
     lines.append(f"{LEADERBOARD_HEADER} (peers; breadth of help over volume):")
-    lines.extend(f"{rank}. {who(e, ctx)}: {score_parts(e)}" for rank, e in enumerate(peers, 1))
+    lines.extend(f"{rank}. {who(e, ctx)}: {score_parts(e.advocate)}"
+                 for rank, e in enumerate(peers, 1))
     if not peers:
         lines.append("No peer answered a question this week.")
     if staff:
         lines.append("Staff (ranked apart):")
-        lines.extend(f"• {who(e, ctx)}: {score_parts(e)}" for e in staff)
+        lines.extend(f"• {who(e, ctx)}: {score_parts(e.advocate)}" for e in staff)
 
     lines.append(f"{NOMINATIONS_HEADER}:")
     pending = await store.nominations(scope, states=["pending"], limit=NOMINATIONS_SHOWN)
@@ -108,7 +101,7 @@ async def build_digest(runtime: Services, scope: Scope, now: float) -> Reply:
             buttons.extend(nomination_buttons(nomination))
     else:
         proposed = await candidates(runtime, scope, week, now)
-        lines.extend(f"Proposed: {who(e, ctx)} ({score_parts(e)})" for e in proposed)
+        lines.extend(f"Proposed: {who(e, ctx)} ({score_parts(e.advocate)})" for e in proposed)
         if not proposed:
             lines.append("Nobody to nominate this week (cooldown "
                          f"{settings.reward_cooldown_weeks} weeks).")

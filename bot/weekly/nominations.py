@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.period import Period
+from bot.render.figures import plural
 from bot.reports import NamedAdvocate, helpers
 from bot.scope import Scope
 from bot.services import Services
@@ -42,9 +43,8 @@ async def candidates(runtime: Services, scope: Scope, week: Period, now: float
 
 def reason_for(entry: NamedAdvocate) -> str:
     a = entry.advocate
-    people = "person" if a.people_helped == 1 else "people"
-    return (f"top helper of the week: helped {a.people_helped} {people} in {a.answers} "
-            f"answer(s), thanked {a.thanked} time(s)")
+    return (f"top helper of the week: helped {plural(a.people_helped, 'person', 'people')} "
+            f"in {plural(a.answers, 'answer')}, thanked {plural(a.thanked, 'time')}")
 
 
 async def nominate_week(runtime: Services, scope: Scope, week: Period, week_key: str,

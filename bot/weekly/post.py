@@ -13,7 +13,7 @@ from bot.member_text import member_text
 from bot.metrics.health import Health
 from bot.period import Period, weeks_back
 from bot.render.chart import weekly_trend_png
-from bot.render.figures import HEALTH_LABELS, change, duration, figure
+from bot.render.figures import HEALTH_LABELS, change, duration, figure, plural
 from bot.scope import Scope
 from bot.services import Services
 from bot.weekly.names import audience, nameable, who
@@ -24,11 +24,6 @@ OPEN_SHOWN = 10
 FIGURES = ("questions", "answer_rate", "peer_answer_rate", "median_first_response_s",
            "median_first_response_peer_s", "median_first_response_staff_s", "active_members",
            "new_members", "helpers", "bus_factor")
-
-
-def plural(count: int, word: str, words: str | None = None) -> str:
-    """``1 question``, ``3 questions``."""
-    return f"{count} {word if count == 1 else (words or word + 's')}"
 
 
 def week_label(week: Period, timezone: str) -> str:

@@ -17,13 +17,14 @@ from datetime import UTC, datetime
 from bot.config import CommunitySettings
 from bot.features import Platform, Reply
 from bot.period import Period
+from bot.render.figures import plural
 from bot.scope import Scope
 from bot.services import Services
 from bot.staff import StaffRule, acts_as_staff
 from bot.weekly import alerts
 from bot.weekly.digest import build_digest, nomination_reply
 from bot.weekly.nominations import nominate_week
-from bot.weekly.post import build_post, open_question_lines, plural
+from bot.weekly.post import build_post, open_question_lines
 from bot.weekly.schedule import Due, due_now
 
 log = logging.getLogger(__name__)

@@ -127,7 +127,7 @@ async def test_conversation_forum_and_reactions_become_facts(fake: FakeDiscord, 
     assert embed["title"] == "Top helpers, last 30 days"
     assert f"<@{c.bob.id}>" in embed["description"]
     assert f"<@{c.dave.id}>" in embed["description"]
-    assert "helped 1 people" in embed["description"] and "thanked 1" in embed["description"]
+    assert "helped 1 person" in embed["description"] and "thanked 1" in embed["description"]
 
     start = len(fake.requests)
     ask = fake.command(c.erin, c.general, "health", public=True)

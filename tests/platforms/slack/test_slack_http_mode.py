@@ -73,7 +73,7 @@ async def test_signed_events_and_commands(fake: FakeSlack, start_bot: StartBot) 
     assert status == 200
     reply = await fake.wait_for("response_url", lambda c: c.params["key"] == "http")
     text = json.dumps(reply.params["blocks"])
-    assert f"1. <@{BOB}>: score" in text and "helped 1 people" in text
+    assert f"1. <@{BOB}>: score" in text and "helped 1 person" in text
 
 
 async def test_forged_or_stale_requests_get_401(fake: FakeSlack, start_bot: StartBot) -> None:
