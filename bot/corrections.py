@@ -12,7 +12,7 @@ from bot.events import Event, MarkAnswer, NotQuestion, Thanks, UnmarkAnswer
 from bot.memory import CommunityMemory
 from bot.staff import acts_as_staff
 from bot.store import Store
-from bot.store.facts import AnswerInfo, FactBatch, MessageInfo
+from bot.store.facts import Ack, AnswerInfo, FactBatch, MessageInfo
 
 DAY = 86400
 
@@ -81,9 +81,8 @@ class Corrections:
         batch.marked_answers.append(row)
         state.remember_answer(row)
         if actor == question.author:
-            batch.acks.append({"source": f"mark:{answer.id}:{question.id}",
-                               "question_id": question.id, "helper": answer.author,
-                               "user_id": actor, "ts": event.ts.timestamp()})
+            batch.acks.append(Ack(f"mark:{answer.id}:{question.id}", question.id,
+                                  answer.author, actor, event.ts.timestamp()))
         batch.corrections.append(_correction_row(event, "mark", answer.id, question.id, actor))
         return CorrectionResult(True, "marked as the answer", question.id)
 
@@ -147,9 +146,8 @@ class Corrections:
         if answer is None:
             return CorrectionResult(False, "they have not answered a question of yours yet")
         day = int(ts // DAY)
-        batch.acks.append({"source": f"thanks:{actor}:{helper}:{day}",
-                           "question_id": answer.question_id, "helper": helper,
-                           "user_id": actor, "ts": ts})
+        batch.acks.append(Ack(f"thanks:{actor}:{helper}:{day}", answer.question_id, helper,
+                              actor, ts))
         return CorrectionResult(True, "thanks recorded", answer.question_id)
 
 

@@ -49,7 +49,7 @@ from bot.signals.questions import is_question
 from bot.signals.thanks import is_non_answer, is_thanks
 from bot.signals.utterance import Utterance
 from bot.store import Store
-from bot.store.facts import AnswerInfo, FactBatch, MessageInfo
+from bot.store.facts import Ack, AnswerInfo, FactBatch, MessageInfo
 
 log = logging.getLogger(__name__)
 
@@ -478,9 +478,8 @@ class Engine:
             if answer is None or not answer.active or ts - answer.ts > THANKS_REACH_S:
                 continue
             answer.acknowledged = True
-            batch.acks.append({"source": f"msg:{event.id}:{helper}",
-                               "question_id": answer.question_id, "helper": helper,
-                               "user_id": author, "ts": ts})
+            batch.acks.append(Ack(f"msg:{event.id}:{helper}", answer.question_id, helper,
+                                  author, ts))
 
     def _acknowledged(self, state: CommunityMemory, rows: list[AnswerInfo], asker: str,
                       ts: float, batch: FactBatch) -> AnswerInfo | None:
@@ -539,9 +538,8 @@ class Engine:
                 batch.removed_acks.add(source)
             else:
                 answer.acknowledged = True
-                batch.acks.append({"source": source, "question_id": answer.question_id,
-                                   "helper": answer.answerer, "user_id": user,
-                                   "ts": event.ts.timestamp()})
+                batch.acks.append(Ack(source, answer.question_id, answer.answerer, user,
+                                      event.ts.timestamp()))
 
     def _on_edit(self, state: CommunityMemory, event: MessageEdit, batch: FactBatch) -> None:
         info = state.recent.get(event.id)

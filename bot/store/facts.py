@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.scope import Scope
 
@@ -41,6 +41,18 @@ class AnswerInfo:
     acknowledged: bool = False
 
 
+class Ack(NamedTuple):
+    """An acknowledgement: ``user_id`` thanked ``helper`` for answering ``question_id``.
+    ``source`` names what acknowledged it (a thank-you message, a reaction, a mark, a
+    ``/circle thanks``); the same source is stored once, so a re-run adds nothing."""
+
+    source: str
+    question_id: str
+    helper: str
+    user_id: str
+    ts: float
+
+
 @dataclass(slots=True)
 class MemberSeen:
     """A member as seen in this batch; the store merges it with what it has."""
@@ -70,7 +82,7 @@ class FactBatch:
     revised_answers: list[AnswerInfo] = field(default_factory=list)  # confidence moved later
     deactivated_answers: set[str] = field(default_factory=set)  # answer message ids
     deactivated_questions: set[str] = field(default_factory=set)  # all answers to these
-    acks: list[dict[str, Any]] = field(default_factory=list)
+    acks: list[Ack] = field(default_factory=list)
     removed_acks: set[str] = field(default_factory=set)
     excerpts: dict[str, tuple[str, float] | None] = field(default_factory=dict)  # None: drop
     corrections: list[dict[str, Any]] = field(default_factory=list)

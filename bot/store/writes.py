@@ -128,16 +128,14 @@ async def write_batch(conn: AsyncConnection, batch: FactBatch) -> int:
             _in_scope(a, platform, community), a.c.question_id.in_(ids)).values(active=False))
         batch.touched_questions.update(ids)
     if batch.acks:
-        new_sources = {row["source"] for row in batch.acks}
+        new_sources = {ack.source for ack in batch.acks}
         for part in chunks(sorted(new_sources)):
             stored = await conn.execute(select(k.c.source).where(
                 _in_scope(k, platform, community), k.c.source.in_(part)))
             new_sources.difference_update(stored.scalars())
         new_acks = len(new_sources)
-        await run_bulk(conn, INSERT_ACKS, key, [
-            (row["source"], row["question_id"], row["helper"], row["user_id"], row["ts"])
-            for row in batch.acks])
-        pairs = {(row["question_id"], row["helper"]) for row in batch.acks}
+        await run_bulk(conn, INSERT_ACKS, key, batch.acks)  # Ack's fields in column order
+        pairs = {(ack.question_id, ack.helper) for ack in batch.acks}
         await run_bulk(conn, ACKNOWLEDGE, key, [(q, h, True) for q, h in sorted(pairs)])
     for sources in chunks(batch.removed_acks):
         found = await conn.execute(
