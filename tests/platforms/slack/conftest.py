@@ -40,13 +40,13 @@ async def start_bot(fake: FakeSlack, sqlite_store: Store) -> AsyncIterator[Start
     running: list[tuple[SlackAdapter, Runtime, asyncio.Task[None]]] = []
 
     async def start(mode: str = "socket", community: CommunitySettings | None = None,
-                    **slack: Any) -> SlackAdapter:
+                    store: Store | None = None, **slack: Any) -> SlackAdapter:
         settings = Settings(
             community=community or CommunitySettings(),
             slack=SlackSettings(bot_token=BOT_TOKEN, app_token=APP_TOKEN,
                                 signing_secret=SECRET, mode=mode, api_url=fake.api_url,
                                 http_host="127.0.0.1", **slack))
-        runtime = build_runtime(settings, sqlite_store)
+        runtime = build_runtime(settings, store or sqlite_store)
         await runtime.engine.start()
         adapter = SlackAdapter(runtime, settings.slack)
         task = asyncio.create_task(adapter.start())
