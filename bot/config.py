@@ -119,6 +119,26 @@ class SlackSettings(_Section):
     catchup_days: int = Field(14, ge=0)
 
 
+class DashboardSettings(_Section):
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+    public_url: str | None = None
+    link_ttl_minutes: float = Field(60, gt=0)
+    session_hours: float = Field(12, gt=0)
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/") if value else None
+
+    def base_url(self) -> str:
+        """Where links point: ``public_url``, else the address it listens on."""
+        return self.public_url or f"http://{self.host}:{self.port}"
+
+
 class Settings(_Section):
     """Everything config.toml holds."""
 
@@ -127,6 +147,7 @@ class Settings(_Section):
     community: CommunitySettings = Field(default_factory=CommunitySettings)
     discord: DiscordSettings = Field(default_factory=DiscordSettings)
     slack: SlackSettings = Field(default_factory=SlackSettings)
+    dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
 
 
 def _describe(error: ValidationError) -> str:

@@ -447,6 +447,9 @@ class Engine:
             seen.first_seen_at = ts if seen.first_seen_at is None else min(seen.first_seen_at, ts)
             seen.last_seen_at = ts if seen.last_seen_at is None else max(seen.last_seen_at, ts)
             seen.seen_in_catchup = seen.seen_in_catchup or catchup
+        if event.channel_name and state.channel_names.get(event.channel) != event.channel_name:
+            state.channel_names[event.channel] = event.channel_name
+            batch.channel_names[event.channel] = event.channel_name
         cursor_key = event.channel if not in_thread else f"{event.channel}/{event.thread}"
         previous = batch.cursors.get(cursor_key)
         if previous is None or ts >= previous[0]:

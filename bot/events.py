@@ -74,6 +74,7 @@ class Message(Event):
     author_is_staff: bool = False
     author_is_bot: bool = False
     channel_kind: str = "chat"
+    channel_name: str | None = None  # as the platform shows it ("general"), for reports
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -47,6 +47,7 @@ class CommunityMemory:
         # per member: (name, staff, week, earliest message ts, seen in catch-up) last written
         self.members_written: dict[str, tuple[str | None, bool, int, float, bool]] = {}
         self.since_prune = 0
+        self.channel_names: dict[str, str] = {}  # names written (or queued) this run
         # the newest message time stored (or about to be): newer messages are surely new
         self.newest_stored: float | None = None
 

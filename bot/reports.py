@@ -81,6 +81,12 @@ class CreditedAnswer:
                 "asker_name": self.asker_name, "excerpt": self.excerpt}
 
 
+def has_left(member: MemberFact | None) -> bool:
+    """Left the community and has not come back since."""
+    return bool(member and member.left_at is not None
+                and (member.joined_at is None or member.left_at >= member.joined_at))
+
+
 async def resolve_scope(store: Store, community: str | None) -> Scope:
     """The community a report is about: named, or the only one stored."""
     known = await store.communities()
@@ -136,8 +142,7 @@ async def helpers(store: Store, scope: Scope, period: Period, settings: Communit
             advocate=advocate,
             name=None if anonymous else (member.name if member else None),
             anonymous=anonymous,
-            left=bool(member and member.left_at is not None
-                      and (member.joined_at is None or member.left_at >= member.joined_at)),
+            left=has_left(member),
         ))
     return out
 

@@ -126,7 +126,7 @@ class _Story:
             channel=channel, author=author.id, author_name=author.name, text=text,
             author_roles=("Staff",) if author.role == "staff" else (),
             channel_kind=kind, thread=message_id if starts_thread else thread,
-            reply_to=reply_to, mentions=mentions,
+            reply_to=reply_to, mentions=mentions, channel_name=channel,
         )
         self.events.append(message)
         return message

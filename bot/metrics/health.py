@@ -37,7 +37,7 @@ class Health:
         return asdict(self)
 
 
-def _first_response(q: QuestionFact, window_s: float) -> tuple[float, bool] | None:
+def first_response(q: QuestionFact, window_s: float) -> tuple[float, bool] | None:
     """(seconds to the first answer, whether a peer gave it), within the answer window."""
     candidates = []
     if q.first_peer_answer_ts is not None:
@@ -80,7 +80,7 @@ def compute_health(
     """Health over the questions asked in the period and the answers peers gave in it
     (``peer_answers``: per peer helper, the questions they answered; see
     ``Store.peer_answer_counts``, the one definition of a peer answer)."""
-    firsts = [_first_response(q, answer_window_s) for q in questions]
+    firsts = [first_response(q, answer_window_s) for q in questions]
     answered = [f for f in firsts if f is not None]
     peer_answered = sum(
         1 for q in questions

@@ -29,7 +29,7 @@ from bot.features import Invoker, Reply, error_reply
 from bot.platforms import discord_events as conv
 from bot.platforms.discord_commands import build_tree
 from bot.platforms.discord_escape import allowed_mentions
-from bot.platforms.discord_events import Place, place_of, scope_of
+from bot.platforms.discord_events import Place, jump_url, place_of, scope_of
 from bot.platforms.discord_render import render
 from bot.runtime import Runtime
 from bot.scope import Scope
@@ -570,7 +570,7 @@ class DiscordAdapter:
         if message_id.isdigit() and isinstance(self.client.get_channel(int(message_id)),
                                                discord.Thread):
             where = message_id
-        return f"https://discord.com/channels/{scope.community}/{where}/{message_id}"
+        return jump_url(scope.community, where, message_id)
 
     async def _messageable(self, channel: str) -> discord.abc.Messageable:
         found = self.client.get_channel(int(channel))

@@ -67,6 +67,19 @@ def place_of(channel: object) -> Place:
     return Place(str(channel_id))
 
 
+def jump_url(guild: str, channel: str, message: str) -> str:
+    """A message's jump link (for a thread's messages, ``channel`` is the thread)."""
+    return f"https://discord.com/channels/{guild}/{channel}/{message}"
+
+
+def channel_name(channel: object) -> str | None:
+    """The name of the channel a message is reported in (a thread's parent channel)."""
+    if isinstance(channel, discord.Thread):
+        channel = channel.parent
+    name = getattr(channel, "name", None)
+    return name if isinstance(name, str) and name else None
+
+
 def role_keys(roles: Iterable[discord.Role]) -> tuple[str, ...]:
     """A member's roles as the engine matches them against ``staff_roles``: names and ids."""
     keys: list[str] = []
@@ -126,6 +139,7 @@ def message_event(message: discord.Message, place: Place | None = None) -> Messa
         author_roles=role_keys(roles),
         author_is_staff=has_staff_permission(author),
         channel_kind=place.kind,
+        channel_name=channel_name(message.channel),
     )
 
 

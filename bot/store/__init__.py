@@ -7,6 +7,7 @@ from typing import Any
 from bot.scope import Scope
 from bot.store import community, credit_reads, metric_reads, reads
 from bot.store.credit_reads import CreditRow
+from bot.store.dashboard_reads import DashboardQueries
 from bot.store.database import Database, analyze
 from bot.store.facts import AnswerInfo, FactBatch, MessageInfo
 from bot.store.metric_reads import AnswerFact, MemberFact, QuestionFact
@@ -20,7 +21,7 @@ INGEST_TABLES = ("messages", "answers", "acks", "activity_days", "members", "exc
 ANALYZE_EVERY = 5000  # messages written (at least) between two ANALYZE on PostgreSQL
 
 
-class Store(WeeklyQueries, PrivacyQueries, Database):
+class Store(WeeklyQueries, PrivacyQueries, DashboardQueries, Database):
     """Every read and write the bot makes, as readable async methods."""
 
     @classmethod

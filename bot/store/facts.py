@@ -87,6 +87,7 @@ class FactBatch:
     excerpts: dict[str, tuple[str, float] | None] = field(default_factory=dict)  # None: drop
     corrections: list[dict[str, Any]] = field(default_factory=list)
     cursors: dict[str, tuple[float, str]] = field(default_factory=dict)
+    channel_names: dict[str, str] = field(default_factory=dict)  # new or renamed channels
     touched_questions: set[str] = field(default_factory=set)
 
     def __bool__(self) -> bool:
@@ -95,6 +96,7 @@ class FactBatch:
             or self.marked_answers or self.revised_answers
             or self.deactivated_answers or self.deactivated_questions or self.acks
             or self.removed_acks or self.excerpts or self.corrections or self.cursors
+            or self.channel_names
             or self.touched_questions
         )
 

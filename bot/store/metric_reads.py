@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import and_, false, func, or_, select, true, union, union_all
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, true, union, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.scope import Scope
@@ -140,8 +140,9 @@ async def active_members(conn: AsyncConnection, scope: Scope, since: float, unti
     return int((await conn.execute(query)).scalar_one())
 
 
-async def new_members(conn: AsyncConnection, scope: Scope, since: float, until: float) -> int:
-    """Members who joined, or first posted, in [since, until)."""
+def arrived(since: float, until: float) -> ColumnElement[bool]:
+    """Members who joined, or (no join known, not met in a catch-up) first posted, in
+    [since, until): the new members of a period."""
     joined = and_(mem.c.joined_at >= since, mem.c.joined_at < until)
     first_post = and_(
         mem.c.joined_at.is_(None),
@@ -149,7 +150,12 @@ async def new_members(conn: AsyncConnection, scope: Scope, since: float, until: 
         mem.c.first_seen_at >= since,
         mem.c.first_seen_at < until,
     )
-    query = select(func.count()).where(in_scope(mem, scope), or_(joined, first_post))
+    return or_(joined, first_post)
+
+
+async def new_members(conn: AsyncConnection, scope: Scope, since: float, until: float) -> int:
+    """Members who joined, or first posted, in [since, until)."""
+    query = select(func.count()).where(in_scope(mem, scope), arrived(since, until))
     return int((await conn.execute(query)).scalar_one())
 
 

@@ -197,6 +197,14 @@ channel_cursors = Table(
     Column("last_id", String(96)),
 )
 
+channels = Table(
+    "channels",
+    metadata,
+    *_scope(),
+    Column("channel", String(96), primary_key=True),
+    Column("name", String(200), nullable=False),  # as the platform shows it, without '#'
+)
+
 # -- weekly rhythm and privacy
 
 weekly_runs = Table(

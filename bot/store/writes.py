@@ -152,6 +152,12 @@ async def write_batch(conn: AsyncConnection, batch: FactBatch) -> int:
                            [{**scope, **row} for row in batch.corrections])
     await run_bulk(conn, MOVE_CURSORS, key, [
         (channel, ts, last_id) for channel, (ts, last_id) in batch.cursors.items()])
+    if batch.channel_names:
+        t = schema.channels
+        await conn.execute(upsert(t, dialect, ["platform", "community", "channel"],
+                                  {"name": lambda ex: ex.name}),
+                           [{**scope, "channel": channel, "name": name[:200]}
+                            for channel, name in batch.channel_names.items()])
     if batch.touched_questions:
         await refresh_questions(conn, platform, community, batch.touched_questions)
     return new_acks

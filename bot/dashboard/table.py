@@ -1,0 +1,79 @@
+"""A table of a dashboard page: one definition serves the HTML page, its CSV download and
+``innercircle report … --csv``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal, NamedTuple
+
+from bot.render.figures import duration
+from bot.render.spreadsheet import to_csv
+
+Kind = Literal["text", "int", "rate", "duration", "time", "score", "bool"]
+
+
+class Link(NamedTuple):
+    """A cell that links somewhere (a member's page, a message on its platform)."""
+
+    text: str
+    href: str | None
+
+
+Cell = str | int | float | bool | None | Link
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    title: str
+    kind: Kind = "text"
+
+
+@dataclass(slots=True)
+class DataTable:
+    """``name`` is the CSV file's stem and the table's id on the page."""
+
+    name: str
+    caption: str
+    columns: list[Column]
+    rows: list[list[Cell]] = field(default_factory=list)
+    empty: str = "Nothing in this period."
+
+    def csv(self) -> str:
+        """The table as CSV: raw values (rates as fractions, durations in seconds, times in
+        ISO 8601 UTC), formula-looking text neutralised."""
+        return to_csv([c.title for c in self.columns],
+                      ([raw(cell, c.kind) for cell, c in zip(row, self.columns, strict=True)]
+                       for row in self.rows))
+
+
+def iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def raw(cell: Cell, kind: Kind) -> object:
+    """A cell's value for CSV."""
+    value = cell.text if isinstance(cell, Link) else cell
+    if kind == "time" and isinstance(value, int | float):
+        return iso(value)
+    return value
+
+
+def shown(cell: Cell, kind: Kind) -> str:
+    """A cell's value as a person reads it."""
+    value = cell.text if isinstance(cell, Link) else cell
+    if value is None:
+        return "–"
+    if kind == "rate" and isinstance(value, int | float):
+        return f"{value * 100:.0f}%"
+    if kind == "duration" and isinstance(value, int | float):
+        return duration(value)
+    if kind == "time" and isinstance(value, int | float):
+        return datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%d %H:%M")
+    if kind == "score" and isinstance(value, int | float):
+        return f"{value:.1f}"
+    if kind == "bool" or isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
