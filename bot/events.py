@@ -193,7 +193,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
 _COMMON = ("type", "community", "ts", "platform")
 
 
-_NAMES = ("author_name", "user_name")
+_NAMES = ("author_name", "user_name", "channel_name")
 _FLAGS = ("author_is_staff", "author_is_bot", "by_staff")
 
 

@@ -11,7 +11,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.config import CommunitySettings, Settings
+from bot.config import CommunitySettings, DashboardSettings, Settings
 from bot.engine import Engine
 from bot.features import (
     ButtonHandler,
@@ -61,6 +61,11 @@ class Runtime:
     def defaults(self) -> CommunitySettings:
         """config.toml's community settings, before any ``/circle config`` change."""
         return self.settings.community
+
+    @property
+    def dashboard(self) -> DashboardSettings:
+        """config.toml's ``[dashboard]``: where the staff dashboard's links point."""
+        return self.settings.dashboard
 
     def now(self) -> float:
         return self.clock()

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from apscheduler.triggers.base import BaseTrigger
 
-from bot.config import CommunitySettings
+from bot.config import CommunitySettings, DashboardSettings
 from bot.engine import Engine
 from bot.features import Command, MessageAction, Platform
 from bot.scope import Scope
@@ -54,6 +54,11 @@ class Services(Protocol):
     @property
     def defaults(self) -> CommunitySettings:
         """config.toml's community settings, before any ``/circle config`` change."""
+        ...
+
+    @property
+    def dashboard(self) -> DashboardSettings:
+        """config.toml's ``[dashboard]``: where the staff dashboard's links point."""
         ...
 
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.features import Cog
 from cogs.admin import AdminCog
 from cogs.config import ConfigCog
+from cogs.dashboard import DashboardCog
 from cogs.health import HealthCog
 from cogs.helpers import HelpersCog
 from cogs.privacy import PrivacyCog
@@ -16,4 +17,4 @@ from cogs.weekly import WeeklyCog
 def all_cogs() -> list[Cog]:
     """Every feature, in the order ``/circle help`` lists them."""
     return [HealthCog(), HelpersCog(), QuestionsCog(), WeeklyCog(), RewardsCog(), ConfigCog(),
-            PrivacyCog(), AdminCog()]
+            PrivacyCog(), DashboardCog(), AdminCog()]

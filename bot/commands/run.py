@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.app import build_runtime
 from bot.config import ConfigError, Settings
@@ -39,6 +39,24 @@ def adapters_for(runtime: Runtime) -> list[Adapter]:
     return found
 
 
+async def start_dashboard(store: Store, settings: Settings) -> Any:
+    """The web dashboard on the bot's event loop, when ``[dashboard] enabled``. A port that
+    cannot be had is logged; the bot runs on without its dashboard."""
+    if not settings.dashboard.enabled:
+        return None
+    from bot.dashboard import server
+
+    where = f"{settings.dashboard.host}:{settings.dashboard.port}"
+    try:
+        runner = await server.start(store, settings)
+    except OSError as error:
+        log.error("the dashboard cannot listen on %s (%s): the bot runs without it; change "
+                  "[dashboard] host/port", where, error.strerror or error)
+        return None
+    log.info("dashboard on http://%s/ (links: /circle dashboard)", where)
+    return runner
+
+
 async def run_bot(settings: Settings, url: str, stop: asyncio.Event | None = None) -> None:
     """Connect to every configured platform; stop cleanly on SIGINT/SIGTERM (or when
     ``stop`` is set, for a caller that embeds the bot)."""
@@ -58,6 +76,7 @@ async def run_bot(settings: Settings, url: str, stop: asyncio.Event | None = Non
             loop.add_signal_handler(sig, stop.set)
     await runtime.engine.start()
     await runtime.start_jobs()
+    dashboard = await start_dashboard(store, settings)
     tasks = [asyncio.create_task(adapter.start()) for adapter in adapters]
     try:
         waiter = asyncio.create_task(stop.wait())
@@ -72,6 +91,8 @@ async def run_bot(settings: Settings, url: str, stop: asyncio.Event | None = Non
                 await adapter.stop()
         for task in tasks:
             task.cancel()
+        if dashboard is not None:
+            await dashboard.cleanup()
         await runtime.stop_jobs()
         await runtime.engine.stop()
         await store.close()
