@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.scope import Scope
 from bot.store import schema
 from bot.store.database import Database
-from bot.store.dialect import fetch_tuples, insert_ignore
+from bot.store.dialect import insert_ignore
+from bot.store.driver import fetch_tuples
 from bot.store.metric_reads import MemberFact, arrived
 from bot.store.schema import in_scope
 
