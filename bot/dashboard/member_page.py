@@ -12,6 +12,7 @@ from bot.dashboard.table import Column, DataTable, Link
 from bot.dashboard.view import View
 from bot.metrics.health import newcomer
 from bot.render.svg import bar_chart
+from bot.store.facts import MessageInfo
 
 DAY = 86400
 ACTIVITY_WEEKS = 12
@@ -26,14 +27,15 @@ async def member(view: View, user: str) -> Page:
     if not view.nameable(user):
         raise NoSuchMember(user)
     await view.load_names({user})
-    credited = await view.store.credited_answers(view.scope, user, view.period.start,
-                                                 view.period.end, view.now)
+    credited = await reports.credits(view.store, view.scope, user, view.period,
+                                     staff_view=True, excerpts=True, now=view.now)
     if user not in view.members and not credited:
         raise NoSuchMember(user)
     ranked = await reports.helpers(view.store, view.scope, view.period, view.settings)
     entry = next((e for e in ranked if e.advocate.user == user), None)
-    askers = {x.asker for x in credited}
-    await view.load_names(askers)
+    messages = await view.store.message_infos(
+        view.scope, [x.answer_id for x in credited] + [x.question_id for x in credited])
+    await view.load_names({x.asker for x in credited if x.asker})
 
     page = Page()
     page.facts["name"] = view.member(user)
@@ -49,23 +51,26 @@ async def member(view: View, user: str) -> Page:
 
     answers = DataTable("credits", "Credited answers, newest first",
                         [Column("Answered", "time"), Column("Channel"), Column("Asked by"),
-                         Column("Route"), Column("Thanked", "bool"), Column("Question"),
-                         Column("Link")],
+                         Column("Route"), Column("Confidence", "rate"),
+                         Column("Thanked", "bool"), Column("Question"), Column("Link")],
                         empty="No credited answer in this period.")
-    for x in credited:
-        url = view.message_url(x.channel, x.answer_id)
-        answers.rows.append([x.ts, view.channel(x.channel), _who(view, x.asker), x.via,
-                             x.acknowledged, x.excerpt or "(text no longer kept)",
+    for x in reversed(credited):
+        info = messages.get(x.answer_id)
+        url = view.message_url(info.channel, x.answer_id, _thread(info)) if info else None
+        answers.rows.append([x.ts, view.channel(info.channel) if info else None,
+                             _who(view, x.asker), x.route, x.confidence, x.acknowledged,
+                             x.excerpt or "(text no longer kept)",
                              Link(url, url) if url else None])
 
     helped = DataTable("helped", "Who they helped", [Column("Member"), Column("Answers", "int"),
                                                      Column("Newcomer then", "bool")],
                        empty="Nobody in this period.")
-    # opted-out members are counted together, never told apart
-    per_asker = Counter(asker if view.nameable(asker) else "" for _, asker in
-                        {(x.question_id, x.asker) for x in credited})
-    newcomers = {x.asker for x in credited if newcomer(
-        _joined(view, x.asker), x.question_ts, view.settings.newcomer_days)}
+    # opted-out members (asker None) are counted together, never told apart
+    per_asker = Counter(asker or "" for _, asker in {(x.question_id, x.asker)
+                                                     for x in credited})
+    newcomers = {x.asker for x in credited if x.asker and x.question_id in messages
+                 and newcomer(_joined(view, x.asker), messages[x.question_id].ts,
+                              view.settings.newcomer_days)}
     for asker, count in per_asker.most_common():
         helped.rows.append([_who(view, asker) if asker else "members who opted out", count,
                             asker in newcomers if asker else None])
@@ -87,8 +92,13 @@ def _joined(view: View, user: str) -> float | None:
     return fact.joined_at if fact else None
 
 
-def _who(view: View, user: str) -> Link | str:
-    if not view.nameable(user):
+def _thread(info: MessageInfo) -> str | None:
+    """Where a Discord jump link points: the thread a message was posted in."""
+    return info.thread if info.thread and info.thread != info.id else None
+
+
+def _who(view: View, user: str | None) -> Link | str:
+    if user is None or not view.nameable(user):
         return "a member who opted out"
     return Link(view.member(user), view.member_href(user))
 

@@ -1,39 +1,23 @@
-"""Reads the dashboard needs beyond the reports': channel names, one member's answers and
-activity, the members who arrived in a period, and the dashboard's signing key."""
+"""Reads the dashboard needs beyond the reports': channel names, a member's daily activity,
+the members who arrived in a period, and the dashboard's signing key."""
 
 from __future__ import annotations
 
 import secrets
-from typing import NamedTuple
 
-from sqlalchemy import and_, select, true
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.scope import Scope
 from bot.store import schema
 from bot.store.database import Database
 from bot.store.dialect import insert_ignore
-from bot.store.driver import fetch_tuples
 from bot.store.metric_reads import MemberFact, arrived
 from bot.store.schema import in_scope
 
 a, m, e, d, mem = (schema.answers, schema.messages, schema.excerpts, schema.activity_days,
                    schema.members)
 DASHBOARD_KEY = "dashboard_key"
-
-
-class CreditedAnswer(NamedTuple):
-    """An answer a member was credited with, and the question it answered."""
-
-    question_id: str
-    answer_id: str
-    asker: str
-    question_ts: float
-    ts: float
-    via: str  # how it was linked: reply, thread, mention, implicit, mark
-    acknowledged: bool
-    channel: str
-    excerpt: str | None  # the question's text while it is retained
 
 
 class DashboardQueries(Database):
@@ -45,27 +29,6 @@ class DashboardQueries(Database):
         async with self.engine.connect() as conn:
             rows = await conn.execute(select(t.c.channel, t.c.name).where(in_scope(t, scope)))
             return {channel: name for channel, name in rows}
-
-    async def credited_answers(self, scope: Scope, user: str, since: float, until: float,
-                               now: float) -> list[CreditedAnswer]:
-        """``user``'s counted answers given in [since, until), newest first."""
-        query = (
-            select(a.c.question_id, a.c.answer_id, a.c.asker, a.c.question_ts, a.c.ts, a.c.via,
-                   a.c.acknowledged, m.c.channel, e.c.text)
-            .select_from(
-                a.join(m, and_(m.c.platform == a.c.platform, m.c.community == a.c.community,
-                               m.c.id == a.c.question_id))
-                .outerjoin(e, and_(e.c.platform == a.c.platform,
-                                   e.c.community == a.c.community,
-                                   e.c.message_id == a.c.question_id, e.c.expires_at > now)))
-            .where(in_scope(a, scope), a.c.answerer == user, a.c.ts >= since, a.c.ts < until,
-                   a.c.active == true(), a.c.answerer != a.c.asker)
-            .order_by(a.c.ts.desc())
-        )
-        async with self.engine.connect() as conn:
-            rows = await fetch_tuples(conn, query)
-        return [CreditedAnswer(q, ans, asker, qts, ts, via, bool(ack), channel, text)
-                for q, ans, asker, qts, ts, via, ack, channel, text in rows]
 
     async def activity_days(self, scope: Scope, user: str, first_day: int, last_day: int
                             ) -> dict[int, int]:

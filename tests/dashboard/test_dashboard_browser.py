@@ -192,6 +192,9 @@ def test_discord_pages_link_to_messages_and_show_channel_names(page: Any,
     credits = page.locator("#credits tbody tr")
     assert credits.count() == 2
     assert "reply" in credits.first.inner_text()
+    headers = page.locator("#credits thead th").all_inner_texts()
+    assert headers[3:5] == ["Route", "Confidence"]
+    assert re.fullmatch(r"\d+%", credits.first.locator("td").nth(4).inner_text())
     _shot(page, dashboard, "member-discord")
 
 
