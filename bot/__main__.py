@@ -163,7 +163,8 @@ def import_discord(
 
 @app.command()
 def report(
-    kind: Annotated[str, typer.Argument(help="health, helpers, unanswered or credits.")],
+    kind: Annotated[str, typer.Argument(help="health, helpers, unanswered, credits, channels "
+                                        "or newcomers.")],
     community: Annotated[str | None, typer.Option(
         "--community", help="The community (platform:id or id); needed when the database "
         "holds several.")] = None,
@@ -176,20 +177,27 @@ def report(
     config: ConfigOption = None,
     db: DbOption = None,
     json_out: JsonOption = False,
+    csv_out: Annotated[bool, typer.Option("--csv", help="Print the dashboard's table as CSV "
+                                          "(for a spreadsheet).")] = False,
 ) -> None:
-    """Print community health, the advocate leaderboard, the unanswered questions, or one
-    member's credited answers (`credits --member NAME|ID`: each with its question, route,
-    confidence and whether the asker acknowledged it) for a period (default: the last 7
-    days; helpers and credits: the last 30)."""
+    """Print community health, the advocate leaderboard, the unanswered questions,
+    per-channel figures, the newcomers, or one member's credited answers (`credits --member
+    NAME|ID`: each with its question, route, confidence and whether the asker acknowledged
+    it) for a period (default: the last 7 days; helpers, credits, channels and newcomers: the
+    last 30). `--csv` prints the dashboard's table for a spreadsheet."""
     from bot.commands.report import REPORTS, run_report
 
     if kind not in REPORTS:
         raise fail(f"unknown report {kind!r}: use one of {', '.join(REPORTS)}")
     settings = settings_for(config)
+    if json_out and csv_out:
+        raise fail("--json and --csv: choose one")
     output: Any = run_async(lambda: run_report(kind, settings, database_url(db, settings),
                                                community, since, until, console, json_out,
-                                               member))
-    if json_out:
+                                               member, csv_out))
+    if csv_out:
+        sys.stdout.write(output)
+    elif json_out:
         print(json.dumps(output, ensure_ascii=False))
 
 

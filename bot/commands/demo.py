@@ -27,6 +27,7 @@ from bot.store import Store
 from bot.weekly.digest import build_digest
 
 CHUNK = 2000
+DEMO_LINK_TTL_S = 24 * 3600
 
 
 async def run_demo(settings: Settings, out: Path, seed: int, weeks: int, console: Console
@@ -62,8 +63,23 @@ async def run_demo(settings: Settings, out: Path, seed: int, weeks: int, console
                       f"{stats.questions:,} questions, {stats.answers:,} answers, "
                       f"{stats.acks:,} acknowledgements → {database}\n")
         await _print_reports(store, engine, settings, now, out, console)
+        await _dashboard_link(store, settings, database, console)
     finally:
         await store.close()
+
+
+async def _dashboard_link(store: Store, settings: Settings, database: Path, console: Console
+                          ) -> None:
+    """The last thing shown: how to see the demo in the web dashboard."""
+    from bot.dashboard.server import link
+
+    scope = (await store.communities())[0]
+    url = link(await store.dashboard_key(), settings.dashboard, scope, DEMO_LINK_TTL_S)
+    console.print("\nSee it in the web dashboard: serve it with")
+    console.print(f"  innercircle dashboard serve --db {database}", soft_wrap=True,
+                  markup=False, highlight=False)
+    console.print("then open this link (valid 24 hours):")
+    console.print(url, soft_wrap=True, markup=False, highlight=False)
 
 
 async def _print_reports(store: Store, engine: Engine, settings: Settings, now: datetime,

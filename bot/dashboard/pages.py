@@ -47,8 +47,8 @@ def _kind(key: str) -> str:
     return "rate" if key in RATES else "duration" if key in DURATIONS else "int"
 
 
-async def overview(view: View, weeks: int = 12) -> Page:
-    """Health with the change against the previous period, and weekly trends."""
+async def health(view: View) -> Page:
+    """The health figures against the period before (a table, and the headline cards)."""
     now = await reports.health(view.store, view.scope, view.period, view.settings)
     before = await reports.health(view.store, view.scope, view.period.previous(),
                                   view.settings)
@@ -58,13 +58,19 @@ async def overview(view: View, weeks: int = 12) -> Page:
         page.figures.append({"key": key, "label": CARD_LABELS.get(key, HEALTH_LABELS[key]),
                              "value": figure(key, current[key]),
                              "change": change(key, current[key], previous[key])})
-    health = DataTable("health", f"Health, {view.period.label()}, against the period before",
-                       [Column("Figure"), Column("This period", "text"),
-                        Column("Period before", "text"), Column("Change")])
+    table = DataTable("health", f"Health, {view.period.label()}, against the period before",
+                      [Column("Figure"), Column("This period", "text"),
+                       Column("Period before", "text"), Column("Change")])
     for key, label in HEALTH_LABELS.items():
-        health.rows.append([label, figure(key, current[key]), figure(key, previous[key]),
-                            change(key, current[key], previous[key])])
-    page.tables.append(health)
+        table.rows.append([label, figure(key, current[key]), figure(key, previous[key]),
+                           change(key, current[key], previous[key])])
+    page.tables.append(table)
+    return page
+
+
+async def overview(view: View, weeks: int = 12) -> Page:
+    """Health with the change against the previous period, and weekly trends."""
+    page = await health(view)
 
     span = weeks_back(datetime.fromtimestamp(view.now, UTC), view.settings.timezone, weeks)
     series = await reports.weekly_series(view.store, view.scope, span, view.settings)
