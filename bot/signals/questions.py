@@ -4,6 +4,12 @@ Rule-based: a question mark, interrogative wording at the start of a sentence (s
 when it opens the message: "where to find ...", "can you post ..."), or help phrasing
 ("anyone know", "how do I"). Help and forum channels, and the
 first message of a thread, lower the bar.
+
+A message with no content of its own, only pronouns, presence and social words ("anyone
+around?", "u there?", "lol?", "hello??"), is a ping, not a request for help, and an opening
+"what a ..." is an exclamation ("what a day"): neither opens a question.
+(A learned logistic model over these cues and the opening words was tried and scored no
+better in cross-validation on the Molweni tune half; see docs/accuracy.md.)
 """
 
 from __future__ import annotations
@@ -30,15 +36,33 @@ _STRONG_START = re.compile(
     r"(?:you|u|i|we|someone|anyone|anybody|somebody|one|it|there|this|that|he|she|they)\b)",
     re.IGNORECASE,
 )
-_URL = re.compile(r"https?://\S+")
+_URL = re.compile(r"https?://\S+|<[@#!:][^>]*>")
+_EXCLAIM = re.compile(r"^\W*what an?\b", re.IGNORECASE)
+_STRIP = ".,:;!?()[]{}\"'<>*~@`"
+# Words that carry no topic of their own: pronouns, presence and social words. A message made
+# only of these pings people; it asks for no help.
+_PING_WORDS = frozenset("""
+anyone anybody someone somebody everyone everybody any one you u ya y'all yall guys folks
+people all i me we us it is are am r was there here around online awake alive home back still
+up ok okay hey hi hello helo hallo yo sup hiya howdy ping pong lol lmao rofl haha hehe heh hah
+xd wat what wut huh eh hm hmm hmmm um umm so well oh ah the a an really seriously right now
+yet today tonight
+""".split())
+_MAX_PING_WORDS = 5
 
 THRESHOLD = 0.5
+
+
+def is_ping(text: str) -> bool:
+    """True for a contentless ping ("anyone around?", "u there?", "lol?", "hello??")."""
+    words = [w for w in (w.strip(_STRIP) for w in _URL.sub(" ", text).lower().split()) if w]
+    return len(words) <= _MAX_PING_WORDS and all(w in _PING_WORDS for w in words)
 
 
 def question_score(text: str, *, channel_kind: str = "chat", thread_start: bool = False) -> float:
     """How likely ``text`` is a question, from 0 to 1."""
     clean = _URL.sub(" ", text).strip()
-    if not clean:
+    if not clean or is_ping(clean) or ("?" not in clean and _EXCLAIM.match(clean)):
         return 0.0
     score = 0.0
     if "?" in clean:
