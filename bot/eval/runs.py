@@ -97,13 +97,22 @@ def predict_dialogue(
         if parent is not None and 0 <= parent < index:
             links.add((index, parent))
             question = dialogue.utterances[parent]
-            if question.is_question and is_credited(answer_confidence(
-                    question_text=question.text, reply_text=msg.text, route="implicit",
-                    gap_s=None, reply_is_question=msg.is_question,
-                    same_author=question.author == msg.author), "implicit"):
+            if question.is_question and is_credited(
+                    molweni_confidence(linker, msg, window, question), "implicit"):
                 credits.add((index, parent))
         window.append(msg)
     return links, credits
+
+
+def molweni_confidence(linker: Linker, msg: Utterance, window: Sequence[Utterance],
+                       question: Utterance) -> float:
+    """The answer decision for a Molweni reply linked to a question: every link there is
+    implicit (no reply markers) and there is no time (``gap_s`` unknown)."""
+    history = window[-linker.max_history :] if linker.max_history > 0 else []
+    return answer_confidence(
+        question_text=question.text, reply_text=msg.text, route="implicit", gap_s=None,
+        reply_is_question=msg.is_question, same_author=question.author == msg.author,
+        link_confidence=linker.link_confidence(msg, history, question.id))
 
 
 def score_molweni(

@@ -2,20 +2,96 @@
 
 A reply link (explicit, thread, mention or implicit) says a message *responds to* an earlier
 one; responding is not answering. :func:`answer_confidence` gives the probability that the
-reply answers the question; :func:`is_credited` turns it into a credit with a threshold per
-route (an implicit link must be surer). "Mark as answer" and staff corrections never go
-through here: they are authoritative.
+reply answers the question, from a logistic model over the cues of
+:mod:`bot.signals.answer_features` (substance, shared topic, social chatter, the linker's
+confidence for an implicit link), trained by ``scripts/train_answers.py``
+(weights in ``bot/signals/model/answers.json``). :func:`is_credited` turns it into a credit
+with a threshold per route: an implicit link must be surer than an explicit reply.
+
+Hand-weighted, because the annotated data lacks it: the time gap (no timestamps in Molweni)
+lowers the confidence of a reply that comes long after the question; a reply with no
+substance at all (no shared topic word, instruction, command, path, URL, number, error name or
+yes/no) loses a fixed amount of log-odds (chatter is rare in the support-channel data); a
+"me too" ("+1", "same here") is never an answer, as before. The asker's own reply is never
+an answer. "Mark as answer" and staff corrections never go through here: they are
+authoritative.
 """
 
 from __future__ import annotations
 
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from bot.signals.answer_features import NAMES, answer_features
 from bot.signals.thanks import is_non_answer
+
+MODEL_FILE = "answers.json"
 
 #: the routes a candidate credit can come by ("mark" is authoritative and not decided here)
 ROUTES = ("reply", "thread", "forum", "mention", "implicit")
 
-#: minimum confidence for a credit, per route
-THRESHOLDS = {"reply": 0.5, "thread": 0.5, "forum": 0.5, "mention": 0.5, "implicit": 0.5}
+#: log-odds lost per doubling of the gap beyond :data:`GAP_FREE_S` (hand-weighted)
+GAP_PENALTY = 0.35
+GAP_FREE_S = 600.0
+
+
+@dataclass(slots=True)
+class AnswerModel:
+    """Weights (one per cue name) and the credit threshold of each route."""
+
+    weights: dict[str, float]
+    thresholds: dict[str, float]
+    meta: dict[str, object] = field(default_factory=dict)
+
+    def logit(self, values: list[float]) -> float:
+        """Log-odds of an answer for the cue values (in :data:`NAMES` order)."""
+        w = self.weights
+        return sum(w.get(name, 0.0) * v for name, v in zip(NAMES, values, strict=True))
+
+    def to_json(self) -> str:
+        """The model as JSON."""
+        return json.dumps({"meta": self.meta, "thresholds": self.thresholds,
+                           "weights": {k: round(v, 5) for k, v in self.weights.items()}},
+                          indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> AnswerModel:
+        """Read a model written by :meth:`to_json`."""
+        data = json.loads(text)
+        return cls(weights={str(k): float(v) for k, v in data["weights"].items()},
+                   thresholds={str(k): float(v) for k, v in data["thresholds"].items()},
+                   meta=dict(data.get("meta", {})))
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> AnswerModel:
+    text = resources.files("bot.signals").joinpath("model", MODEL_FILE).read_text("utf-8")
+    return AnswerModel.from_json(text)
+
+
+_override: list[AnswerModel] = []
+
+
+def use_model(model: AnswerModel | None) -> None:
+    """Decide with ``model`` instead of the shipped one (training scripts); ``None`` resets."""
+    _override.clear()
+    if model is not None:
+        _override.append(model)
+
+
+def current_model() -> AnswerModel:
+    """The model in use."""
+    return _override[0] if _override else _shipped()
+
+
+def gap_adjustment(gap_s: float | None) -> float:
+    """Hand-weighted change of log-odds for the time between question and reply."""
+    if gap_s is None or gap_s <= GAP_FREE_S:
+        return 0.0
+    return -GAP_PENALTY * math.log2(gap_s / GAP_FREE_S)
 
 
 def answer_confidence(*, question_text: str, reply_text: str, route: str, gap_s: float | None,
@@ -25,21 +101,23 @@ def answer_confidence(*, question_text: str, reply_text: str, route: str, gap_s:
 
     ``route`` is how the reply reached the question ("reply", "thread", "forum", "mention",
     "implicit"); ``gap_s`` the seconds between them (``None`` when unknown);
-    ``link_confidence`` the linker's confidence in an implicit link.
+    ``link_confidence`` the linker's confidence in an implicit link (``None``: certain).
     """
     if same_author:
         return 0.0
-    if reply_is_question or is_non_answer(reply_text):
-        return 0.1
-    confidence = 0.8
-    if route == "implicit" and link_confidence is not None:
-        confidence *= min(1.0, max(0.0, link_confidence) + 0.5)
-    return confidence
+    if is_non_answer(reply_text):
+        return 0.05  # "+1", "same here", "me too, any fix?": the data has too few to learn
+    model = current_model()
+    values = answer_features(question_text, reply_text, reply_is_question,
+                             link_confidence if route == "implicit" else None)
+    logit = model.logit(values) + gap_adjustment(gap_s)
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
 
 
 def is_credited(confidence: float, route: str) -> bool:
     """True when an answer of ``confidence`` reached by ``route`` earns a credit."""
-    return confidence >= THRESHOLDS.get(route, THRESHOLDS["implicit"])
+    thresholds = current_model().thresholds
+    return confidence >= thresholds.get(route, thresholds["implicit"])
 
 
 def credits_answer(*, reply_text: str, reply_is_question: bool, parent_is_question: bool,

@@ -35,6 +35,7 @@ he us am oh go u k y n s t d m re ve ll 'll 're 've - -- -> : = / + & # | 1 2 3 
 """
 #: words that say nothing about the topic (plus the empty word left by stripped punctuation)
 _STOPWORDS = frozenset([*_STOPWORD_TEXT.split(), ""])
+STOPWORDS = _STOPWORDS
 
 
 def norm_name(name: str) -> str:

@@ -9,6 +9,7 @@ option included). Weights come from ``scripts/train_linker.py`` and live in
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -44,6 +45,19 @@ class LinkModel:
         """Every option's ``(position or -1, score)``: for inspection and tests."""
         w = self.weights
         return [(pos, sum(w[i] for i in idx)) for pos, idx in options(msg, history)]
+
+    def confidence(self, msg: Utterance, history: Sequence[Utterance], pos: int | None) -> float:
+        """The model's probability (softmax over the options) that ``msg`` responds to
+        ``history[pos]`` (``None``: to nothing). Rescores the options: call it only for the
+        few links that need it (an implicit link to an open question)."""
+        scored = self.scores(msg, history)
+        top = max(score for _, score in scored)
+        total = sum(math.exp(score - top) for _, score in scored)
+        want = -1 if pos is None else pos
+        for option, score in scored:
+            if option == want:
+                return math.exp(score - top) / total
+        return 0.0
 
     def to_json(self) -> str:
         """The model as JSON (weights rounded to 5 decimals)."""

@@ -41,13 +41,14 @@ _EXCLAIM = re.compile(r"^\W*what an?\b", re.IGNORECASE)
 _STRIP = ".,:;!?()[]{}\"'<>*~@`"
 # Words that carry no topic of their own: pronouns, presence and social words. A message made
 # only of these pings people; it asks for no help.
-_PING_WORDS = frozenset("""
+_PING_TEXT = """
 anyone anybody someone somebody everyone everybody any one you u ya y'all yall guys folks
 people all i me we us it is are am r was there here around online awake alive home back still
 up ok okay hey hi hello helo hallo yo sup hiya howdy ping pong lol lmao rofl haha hehe heh hah
 xd wat what wut huh eh hm hmm hmmm um umm so well oh ah the a an really seriously right now
 yet today tonight
-""".split())
+"""
+_PING_WORDS = frozenset(_PING_TEXT.split())
 _MAX_PING_WORDS = 5
 
 THRESHOLD = 0.5

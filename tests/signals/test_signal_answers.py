@@ -1,27 +1,69 @@
-"""The answer decision: which replies to a question earn an answer credit."""
+"""The answer decision: which replies to a question earn an answer credit.
 
-from bot.signals.answers import ROUTES, answer_confidence, is_credited
+None of these messages is in the training data (Molweni and #ubuntu): they check that the
+learned decision holds on chat it never saw.
+"""
 
+import pytest
 
-def credited(reply: str, question: str = "how do I mount my usb drive?", *,
-             route: str = "reply", gap_s: float | None = 60.0, reply_is_question: bool = False,
-             same_author: bool = False) -> bool:
-    confidence = answer_confidence(question_text=question, reply_text=reply, route=route,
-                                   gap_s=gap_s, reply_is_question=reply_is_question,
-                                   same_author=same_author)
-    assert 0.0 <= confidence <= 1.0
-    return is_credited(confidence, route)
+from bot.signals.answers import ROUTES, answer_confidence, gap_adjustment, is_credited
+
+QUESTION = "how do I get my wifi driver working after the kernel update?"
 
 
-def test_a_substantive_reply_is_credited_on_every_route() -> None:
+def confidence(reply: str, *, route: str = "reply", link_confidence: float | None = None,
+               gap_s: float | None = 60.0, same_author: bool = False) -> float:
+    value = answer_confidence(question_text=QUESTION, reply_text=reply, route=route,
+                              gap_s=gap_s, reply_is_question="?" in reply,
+                              same_author=same_author, link_confidence=link_confidence)
+    assert 0.0 <= value <= 1.0
+    return value
+
+
+def credited(reply: str, *, route: str = "reply", link_confidence: float | None = None,
+             gap_s: float | None = 60.0) -> bool:
+    return is_credited(confidence(reply, route=route, link_confidence=link_confidence,
+                                  gap_s=gap_s), route)
+
+
+@pytest.mark.parametrize("reply", [
+    "you need to rebuild the dkms module for the new kernel",
+    "it's in /lib/firmware, copy the blob there",
+    "yes, the driver works fine with 6.5",
+    "boot the old kernel from grub, then reinstall the driver",
+])
+def test_substantive_answers_are_credited_on_explicit_routes(reply: str) -> None:
+    for route in ("reply", "thread", "forum", "mention"):
+        assert credited(reply, route=route)
+
+
+@pytest.mark.parametrize("reply", [
+    "nice weather today", "just shipped our release!!", "lol", "brb", "haha same",
+    "anyone want pizza?",
+])
+def test_chatter_is_not_credited_even_as_an_explicit_reply(reply: str) -> None:
     for route in ROUTES:
-        assert credited("run sudo mount /dev/sdb1 /mnt and check dmesg for errors", route=route)
+        assert not credited(reply, route=route, link_confidence=0.9)
+
+
+def test_an_implicit_link_must_be_sure() -> None:
+    reply = "you need to rebuild the dkms module for the new kernel"
+    assert credited(reply, route="implicit", link_confidence=0.9)
+    assert not credited(reply, route="implicit", link_confidence=0.2)
+    assert (confidence(reply, route="implicit", link_confidence=0.5)
+            < confidence(reply, route="implicit", link_confidence=0.9))
 
 
 def test_the_asker_never_answers_their_own_question() -> None:
-    assert not credited("run sudo mount /dev/sdb1 /mnt", same_author=True)
+    assert confidence("run sudo modprobe wl", same_author=True) == 0.0
 
 
 def test_a_counter_question_and_a_me_too_are_not_answers() -> None:
-    assert not credited("which filesystem is it on?", reply_is_question=True)
+    assert not credited("which card is it, broadcom?")
     assert not credited("same here")
+
+
+def test_a_late_reply_is_less_likely_an_answer() -> None:
+    reply = "check dmesg for firmware errors"
+    assert gap_adjustment(None) == 0.0 == gap_adjustment(60.0)
+    assert confidence(reply, gap_s=6 * 3600) < confidence(reply, gap_s=60.0)
