@@ -11,9 +11,9 @@ with a threshold per route: an implicit link must be surer than an explicit repl
 Hand-weighted, because the annotated data lacks it: the time gap (no timestamps in Molweni)
 lowers the confidence of a reply that comes long after the question; a reply with no
 substance at all (no shared topic word, instruction, command, path, URL, number, error name or
-yes/no) loses a fixed amount of log-odds (chatter is rare in the support-channel data); a
-"me too" ("+1", "same here") is never an answer, as before. The asker's own reply is never
-an answer. "Mark as answer" and staff corrections never go through here: they are
+yes/no) loses a fixed amount of log-odds (chatter is rare in the support-channel data). As
+before, a counter-question or a "me too" ("+1", "same here") is never an answer, and neither
+is the asker's own reply. "Mark as answer" and staff corrections never go through here: they are
 authoritative.
 """
 
@@ -53,7 +53,8 @@ class AnswerModel:
 
     def to_json(self) -> str:
         """The model as JSON."""
-        return json.dumps({"meta": self.meta, "thresholds": self.thresholds,
+        return json.dumps({"meta": self.meta,
+                           "thresholds": {k: round(v, 3) for k, v in self.thresholds.items()},
                            "weights": {k: round(v, 5) for k, v in self.weights.items()}},
                           indent=1)
 
@@ -105,8 +106,10 @@ def answer_confidence(*, question_text: str, reply_text: str, route: str, gap_s:
     """
     if same_author:
         return 0.0
-    if is_non_answer(reply_text):
-        return 0.05  # "+1", "same here", "me too, any fix?": the data has too few to learn
+    if reply_is_question or is_non_answer(reply_text):
+        # a counter-question (7% of them answer in Molweni) or a "+1" / "same here" / "me
+        # too, any fix?": never an answer, whatever later evidence says
+        return 0.0
     model = current_model()
     values = answer_features(question_text, reply_text, reply_is_question,
                              link_confidence if route == "implicit" else None)
