@@ -47,7 +47,7 @@ async def runtime(sqlite_store: Store) -> Runtime:
     for i in range(3):
         q = chat.msg(f"asker{i}", f"How do I do thing {i}?")
         chat.msg("helpful", "like this", reply_to=q)
-    chat.msg("lonely", "Is anyone there?")
+    chat.msg("lonely", "Is anyone there who can rotate the API key?")  # a bare ping is no question
     clock = (START.timestamp() + 3600)
     rt = build_runtime(Settings(), sqlite_store, clock=lambda: clock)
     await rt.engine.ingest(chat.take())
@@ -74,7 +74,7 @@ async def test_unanswered_lists_open_questions_with_links(runtime: Runtime) -> N
         reply = await runtime.run_command(NamesOnly(), SCOPE, Invoker("x"), "unanswered",
                                           {"public": True})
     assert reply.public
-    assert "Is anyone there?" in reply.plain_text()
+    assert "Is anyone there who can rotate the API key?" in reply.plain_text()
     assert "link:m7" in reply.plain_text()
 
 

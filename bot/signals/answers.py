@@ -34,8 +34,8 @@ MODEL_FILE = "answers.json"
 ROUTES = ("reply", "thread", "forum", "mention", "implicit")
 
 #: log-odds lost per doubling of the gap beyond :data:`GAP_FREE_S` (hand-weighted)
-GAP_PENALTY = 0.35
-GAP_FREE_S = 600.0
+GAP_PENALTY = 0.25
+GAP_FREE_S = 2 * 3600.0
 
 
 @dataclass(slots=True)
