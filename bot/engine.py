@@ -13,9 +13,10 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from bot.config import CommunitySettings
 from bot.corrections import CorrectionResult, Corrections
@@ -35,6 +36,7 @@ from bot.events import (
 )
 from bot.memory import THANKS_REACH_S, CommunityMemory, window_key
 from bot.scope import Scope
+from bot.settings_cache import SettingsCache
 from bot.signals.credit import (
     ASKED_AGAIN_REACH_S,
     IMPLICIT_REACH_S,
@@ -52,6 +54,7 @@ from bot.store import Store
 from bot.store.facts import Ack, AnswerInfo, FactBatch, MessageInfo
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 EXCERPT_CHARS = 200
 DAY = 86400
@@ -85,8 +88,12 @@ class Engine:
                  linker: Linker | None = None, *, batch_size: int = 500,
                  flush_interval: float = 0.5, undelivered: Path | None = None,
                  retry_delays: tuple[float, ...] = RETRY_DELAYS,
-                 clock: Callable[[], float] | None = None) -> None:
+                 clock: Callable[[], float] | None = None,
+                 settings: SettingsCache | None = None) -> None:
         self.store = store
+        # read through the cache the commands use; a change there drops our memory of it
+        self.settings = settings or SettingsCache(store, defaults)
+        self.settings.on_change(self.forget_state)
         # The wall clock retention is measured against when text is written: a question
         # older than ``text_retention_hours`` (imported history) is stored without its text.
         # Without a clock, expired text is left to the purge job (tests of dated chat).
@@ -94,7 +101,6 @@ class Engine:
         self.corrections = Corrections(store)
         self.undelivered = undelivered
         self.retry_delays = retry_delays
-        self.defaults = defaults or CommunitySettings()
         self.linker = linker or default_linker()
         self.batch_size = batch_size
         self.flush_interval = flush_interval
@@ -219,13 +225,22 @@ class Engine:
     async def community(self, scope: Scope) -> CommunityMemory:
         found = self._communities.get(scope)
         if found is None:
-            overrides = await self.store.settings_overrides(scope)
-            settings = self.defaults.with_overrides(overrides)
+            settings = await self.settings.get(scope)
             privacy = await self.store.privacy_states(scope)
             found = CommunityMemory(scope, settings, privacy, self.store.secret,
                                self.linker.max_history)
             self._communities[scope] = found
         return found
+
+    async def change_privacy(self, scope: Scope, change: Callable[[], Awaitable[T]]) -> T:
+        """Apply a member's opt-out, opt-in or forget (``change``, a store call) in order with
+        the events: what was submitted before is written first, ``change`` runs while no
+        batch is written, and the community's memory is read again afterwards."""
+        await self.flush()
+        async with self._lock:
+            result = await change()
+            self.forget_state(scope)
+        return result
 
     def forget_state(self, scope: Scope) -> None:
         """Drop what is remembered of ``scope`` (after its settings or privacy changed),

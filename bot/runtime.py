@@ -28,6 +28,7 @@ from bot.features import (
 )
 from bot.scheduler import JobScheduler
 from bot.scope import Scope
+from bot.settings_cache import SettingsCache
 from bot.staff import StaffRule
 from bot.store import Store
 
@@ -38,10 +39,11 @@ class Runtime:
     """One bot process: the pieces every platform adapter and cog shares."""
 
     def __init__(self, settings: Settings, store: Store, engine: Engine, cogs: list[Cog],
-                 clock: Callable[[], float] = time.time) -> None:
+                 settings_cache: SettingsCache, clock: Callable[[], float] = time.time) -> None:
         self.settings = settings
         self.store = store
         self.engine = engine
+        self.settings_cache = settings_cache
         self.clock = clock
         self.platforms: dict[str, Platform] = {}
         self.started_at = clock()
@@ -87,8 +89,27 @@ class Runtime:
 
     async def community_settings(self, scope: Scope) -> CommunitySettings:
         """config.toml's defaults with this community's ``/circle config`` changes."""
-        state = await self.engine.community(scope)
-        return state.settings
+        return await self.settings_cache.get(scope)
+
+    async def opt_out(self, scope: Scope, user: str) -> None:
+        """From now on nothing names ``user``; their facts move to an anonymous token."""
+        await self.engine.change_privacy(scope, lambda: self.store.opt_out(scope, user,
+                                                                          self.now()))
+
+    async def opt_in(self, scope: Scope, user: str) -> bool:
+        """From now on facts carry ``user``'s id again; False when they had not opted out."""
+        return await self.engine.change_privacy(scope, lambda: self.store.opt_in(scope, user))
+
+    async def forget(self, scope: Scope, user: str) -> None:
+        """Delete every fact about ``user`` (DESIGN.md's forget), list settings included."""
+        await self.engine.change_privacy(scope, lambda: self.store.forget(scope, user,
+                                                                         self.now()))
+        self.settings_cache.invalidate(scope)  # they left the moderators, staff_users …
+
+    async def change_setting(self, scope: Scope, key: str, value: Any, by: str) -> None:
+        """Store a ``/circle config`` change (``None``: back to the default); every reader,
+        the engine included, sees it from the next event on."""
+        await self.settings_cache.change(scope, key, value, by, self.now())
 
     async def _context(self, platform: Platform, scope: Scope, invoker: Invoker,
                        channel: str | None) -> CommandContext:

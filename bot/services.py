@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable, Mapping
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from apscheduler.triggers.base import BaseTrigger
 
@@ -81,4 +81,20 @@ class Services(Protocol):
 
     async def community_settings(self, scope: Scope) -> CommunitySettings:
         """config.toml's defaults with this community's ``/circle config`` changes."""
+        ...
+
+    async def opt_out(self, scope: Scope, user: str) -> None:
+        """From now on nothing names ``user`` (applied in order with the events)."""
+        ...
+
+    async def opt_in(self, scope: Scope, user: str) -> bool:
+        """From now on facts carry ``user``'s id again; False when they had not opted out."""
+        ...
+
+    async def forget(self, scope: Scope, user: str) -> None:
+        """Delete every fact about ``user`` in ``scope`` (applied in order with the events)."""
+        ...
+
+    async def change_setting(self, scope: Scope, key: str, value: Any, by: str) -> None:
+        """Store a ``/circle config`` change (``None``: back to the default)."""
         ...

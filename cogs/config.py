@@ -40,19 +40,17 @@ class ConfigCog(Cog):
                     Field("Value", edit.shown(getattr(current, name))),
                     Field("Default", edit.shown(getattr(defaults, name)))])
             if value.strip().lower() in edit.RESET_WORDS:
-                await runtime.store.set_setting(ctx.scope, name, None, ctx.invoker.user,
-                                                runtime.now())
+                await runtime.change_setting(ctx.scope, name, None, ctx.invoker.user)
                 changed = defaults.with_overrides(
                     {k: v for k, v in overrides.items() if k != name})
                 verb = "restored to its default"
             else:
                 changed = edit.validated(defaults, overrides, name, edit.parse_value(name, value))
-                await runtime.store.set_setting(ctx.scope, name, getattr(changed, name),
-                                                ctx.invoker.user, runtime.now())
+                await runtime.change_setting(ctx.scope, name, getattr(changed, name),
+                                             ctx.invoker.user)
                 verb = "changed"
         except edit.SettingError as error:
             raise UsageError(str(error)) from None
-        runtime.engine.forget_state(ctx.scope)
         await reschedule(runtime, ctx.scope)
         footer = ""
         scheduler = runtime.scheduler

@@ -40,10 +40,7 @@ class PrivacyCog(Cog):
         user = ctx.invoker.user
         now = ctx.runtime.now()
         if action == "optout":
-            await _settle(ctx)
-            await store.opt_out(ctx.scope, user, now)
-            await _settle(ctx)
-            await store.opt_out(ctx.scope, user, now)  # what was in flight, too
+            await ctx.runtime.opt_out(ctx.scope, user)
             return Reply(title="You have opted out",
                          text="From now on nothing names you. Your past and future activity "
                               "still counts in the community's figures, anonymously. "
@@ -53,9 +50,8 @@ class PrivacyCog(Cog):
             state = await store.privacy_state(ctx.scope, user)
             if state is not None and state[0] == "forgotten":
                 raise UsageError("You asked to be forgotten: your activity stays anonymous.")
-            if not await store.opt_in(ctx.scope, user):
+            if not await ctx.runtime.opt_in(ctx.scope, user):
                 return Reply(title="Nothing to change", text="You had not opted out.")
-            ctx.runtime.engine.forget_state(ctx.scope)
             return Reply(title="You have opted in",
                          text="From now on your activity carries your name again; what was "
                               "anonymised stays anonymous.", tone="good")
@@ -88,18 +84,8 @@ class PrivacyCog(Cog):
             raise UsageError("This button is not understood.")
         if user != ctx.invoker.user:
             raise UsageError("Only the member themselves can confirm this.")
-        now = ctx.runtime.now()
-        await _settle(ctx)
-        await ctx.runtime.store.forget(ctx.scope, user, now)
-        await _settle(ctx)
-        await ctx.runtime.store.forget(ctx.scope, user, now)  # what was in flight, too
+        await ctx.runtime.forget(ctx.scope, user)
         return Reply(title="You have been forgotten",
                      text="Every fact about you in this community was deleted; the figures "
                           "were recomputed. Only a keyed hash of your id stays, so that "
                           "history imports do not bring you back.", tone="good")
-
-
-async def _settle(ctx: CommandContext) -> None:
-    """Write what the engine holds, and make it re-read settings and privacy states."""
-    await ctx.runtime.engine.flush()
-    ctx.runtime.engine.forget_state(ctx.scope)
