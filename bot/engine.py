@@ -45,7 +45,6 @@ from bot.signals.credit import (
     revisable,
     revise,
 )
-from bot.signals.features import clear_caches
 from bot.signals.links import Linker, default_linker
 from bot.signals.questions import is_question
 from bot.signals.thanks import is_non_answer, is_thanks
@@ -244,10 +243,9 @@ class Engine:
 
     def forget_state(self, scope: Scope) -> None:
         """Drop what is remembered of ``scope`` (after its settings or privacy changed),
-        message text in the signals' caches included: after an opt-out or a forget nothing
+        message text in its signal cache included: after an opt-out or a forget nothing
         in memory still holds what the member wrote."""
         self._communities.pop(scope, None)
-        clear_caches()
 
     async def _ingest_scope(self, scope: Scope, events: list[Event], catchup: bool
                             ) -> IngestStats:
@@ -402,7 +400,7 @@ class Engine:
             mentions=event.mentions, is_question=question,
         )
         window = state.window((event.channel, event.thread if in_thread else None), ts)
-        linked = self.linker.link(utterance, window)
+        linked = self.linker.link(utterance, window, state.signals)
         if question and (event.reply_to or in_thread) and is_non_answer(event.text):
             # "same problem here, any fix?" under a question joins it; it is not a new one
             question = utterance.is_question = False

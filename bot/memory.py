@@ -12,6 +12,7 @@ from bot.identity import anon_id, user_hash
 from bot.scope import Scope
 from bot.signals.credit import Candidate
 from bot.signals.emoji import normalize_emoji_set
+from bot.signals.features import SignalCache
 from bot.signals.utterance import Utterance
 from bot.staff import StaffRule
 from bot.store.facts import AnswerInfo, MessageInfo
@@ -46,6 +47,7 @@ class CommunityMemory:
         self.seeded: set[str] = set()  # channels whose window got the stored questions back
         # per member: (name, staff, week, earliest message ts, seen in catch-up) last written
         self.members_written: dict[str, tuple[str | None, bool, int, float, bool]] = {}
+        self.signals = SignalCache()  # the linker's per-message facts (text, dropped with us)
         self.since_prune = 0
         self.channel_names: dict[str, str] = {}  # names written (or queued) this run
         # the newest message time stored (or about to be): newer messages are surely new
@@ -130,6 +132,7 @@ class CommunityMemory:
         return found
 
     def _prune(self, now: float) -> None:
+        self.signals = SignalCache()  # the linker's per-message facts (text, dropped with us)
         self.since_prune = 0
         for key, last in list(self.window_last.items()):
             if now - last > WINDOW_IDLE_S:

@@ -315,16 +315,18 @@ async def test_active_members_counts_each_human_once_across_partial_days(store: 
 async def test_forgetting_a_community_state_drops_cached_text(store: Store) -> None:
     from bot.signals import features
 
+    features.clear_caches()  # what offline tests (training, evaluation) cached
     chat = Chat()
     chat.msg("ann", "my secret question about invoices?")
     chat.msg("bob", "an answer")
     engine = Engine(store)
     await engine.ingest(chat.take())
-    cached = [i.text for i in features._CACHE.values()]
-    assert any("secret" in t for t in cached)
+    cache = (await engine.community(SCOPE)).signals
+    assert any("secret" in i.text for i in cache.infos.values())
+    assert not features.OFFLINE.infos, "the bot's linker caches nothing process-wide"
     engine.forget_state(SCOPE)
-    assert not any("secret" in i.text for i in features._CACHE.values())
-    assert not features._WINDOWS
+    fresh = (await engine.community(SCOPE)).signals
+    assert fresh is not cache and not fresh.infos and not fresh.windows
 
 
 async def test_live_events_survive_a_database_outage(store: Store, tmp_path: Path,

@@ -44,24 +44,20 @@ def norm_name(name: str) -> str:
     return name.rstrip(_NAME_STRIP) or name
 
 
-_CACHE: dict[str, Info] = {}
-_NAMES: dict[str, str] = {}
-
-
 class Info:
     """Per-message facts the linker needs, computed once and cached by message id."""
 
     __slots__ = ("author", "content", "first", "greet", "marked", "name", "text", "thanks", "words")
 
-    def __init__(self, msg: Utterance) -> None:
+    def __init__(self, msg: Utterance, names: dict[str, str]) -> None:
         self.text = msg.text
         self.author = msg.author
         display = msg.author_name or msg.author
-        name = _NAMES.get(display)
+        name = names.get(display)
         if name is None:
-            if len(_NAMES) > _CACHE_LIMIT:
-                _NAMES.clear()
-            name = _NAMES[display] = norm_name(display)
+            if len(names) > _CACHE_LIMIT:
+                names.clear()
+            name = names[display] = norm_name(display)
         self.name = name
         lower = msg.text.lower()
         raw = lower.split()
@@ -77,16 +73,40 @@ class Info:
 _CACHE_LIMIT = 20_000
 
 
-def info(msg: Utterance) -> Info:
+class SignalCache:
+    """What the linker computes once per message and reuses: each message's :class:`Info`,
+    normalised author names, and the window carried from one message to the next of a
+    channel. In the bot each community's memory owns one (dropped with it, so no member text
+    outlives an opt-out or a forget); offline runs (training, evaluation) share ``OFFLINE``."""
+
+    __slots__ = ("infos", "names", "windows")
+
+    def __init__(self) -> None:
+        self.infos: dict[str, Info] = {}
+        self.names: dict[str, str] = {}
+        #: per message id: (the message, its window newest first, itself included)
+        self.windows: dict[str, tuple[Utterance, list[tuple[Utterance, Info]]]] = {}
+
+    def clear(self) -> None:
+        self.infos.clear()
+        self.names.clear()
+        self.windows.clear()
+
+
+OFFLINE = SignalCache()
+
+
+def info(msg: Utterance, cache: SignalCache = OFFLINE) -> Info:
     """The cached :class:`Info` of ``msg`` (recomputed if the id now holds other text)."""
-    found = _CACHE.get(msg.id)
+    infos = cache.infos
+    found = infos.get(msg.id)
     if found is not None and found.text is msg.text and found.author == msg.author:
         return found
     if found is not None and found.text == msg.text and found.author == msg.author:
         return found
-    if len(_CACHE) >= _CACHE_LIMIT:
-        _CACHE.clear()
-    made = _CACHE[msg.id] = Info(msg)
+    if len(infos) >= _CACHE_LIMIT:
+        infos.clear()
+    made = infos[msg.id] = Info(msg, cache.names)
     return made
 
 
@@ -169,19 +189,21 @@ _A_BASE = [
 ]
 
 
-def options(msg: Utterance, history: Sequence[Utterance]) -> list[tuple[int, tuple[int, ...]]]:
+def options(msg: Utterance, history: Sequence[Utterance], cache: SignalCache = OFFLINE
+            ) -> list[tuple[int, tuple[int, ...]]]:
     """Candidate parents of ``msg`` and their feature indices, unlinked option first.
 
     Each entry is ``(position in history or -1 for unlinked, PER_OPTION feature indices)``.
     """
     out: list[tuple[int, tuple[int, ...]]] = []
-    _scan(msg, history, None, out)
+    _scan(msg, history, None, out, cache)
     return out
 
 
-def best(msg: Utterance, history: Sequence[Utterance], weights: Sequence[float]) -> int:
+def best(msg: Utterance, history: Sequence[Utterance], weights: Sequence[float],
+         cache: SignalCache = OFFLINE) -> int:
     """Position in ``history`` of the best-scoring option under ``weights`` (-1: unlinked)."""
-    return _scan(msg, history, weights, None)
+    return _scan(msg, history, weights, None, cache)
 
 
 def _scan(
@@ -189,13 +211,14 @@ def _scan(
     history: Sequence[Utterance],
     w: Sequence[float] | None,
     out: list[tuple[int, tuple[int, ...]]] | None,
+    cache: SignalCache,
 ) -> int:
     """Enumerate the options; collect them in ``out`` or return the best under ``w``.
 
     One function serves training (``out``) and the live linker (``w``), so both always see
     the same features. Written for speed: this runs once per chat message.
     """
-    m = info(msg)
+    m = info(msg, cache)
     n = len(history)
     mentions = msg.mentions
     m_author = msg.author
@@ -204,7 +227,7 @@ def _scan(
     m_name = m.name
     m_words = m.words
     m_content = m.content
-    infos = _window(history, n)
+    infos = _window(history, n, cache)
     # msg's addressee: a first word matching a recent author, or a platform mention
     known = {ci.name for _, ci in infos}
     culture = 0
@@ -223,18 +246,19 @@ def _scan(
         for pos in range(n - CANDIDATES - 1, -1, -1):
             cand = history[pos]
             display = cand.author_name or cand.author
-            name = _NAMES.get(display)
+            name = cache.names.get(display)
             if name is None:
                 name = norm_name(display)
             if name == first:
-                ci = info(cand)
+                ci = info(cand, cache)
                 scan = [*infos, (cand, ci)]
                 dists = [*dists, n - pos]
                 addressee = m.first
                 break
-    if len(_WINDOWS) >= _CACHE_LIMIT:
-        _WINDOWS.clear()
-    _WINDOWS[msg.id] = (msg, [(msg, m), *infos[: CANDIDATES - 1]])
+    windows = cache.windows
+    if len(windows) >= _CACHE_LIMIT:
+        windows.clear()
+    windows[msg.id] = (msg, [(msg, m), *infos[: CANDIDATES - 1]])
     # msg author's previous message, and whom it addressed
     own_prev_addr = None
     for cand, ci in infos:
@@ -324,11 +348,8 @@ def _scan(
     return best_pos
 
 
-#: per message id: (the message, its window newest first, itself included), for the next call
-_WINDOWS: dict[str, tuple[Utterance, list[tuple[Utterance, Info]]]] = {}
-
-
-def _window(history: Sequence[Utterance], n: int) -> list[tuple[Utterance, Info]]:
+def _window(history: Sequence[Utterance], n: int, cache: SignalCache
+            ) -> list[tuple[Utterance, Info]]:
     """The last ``CANDIDATES`` messages of ``history`` with their info, newest first.
 
     When ``history`` is the window of the previous call plus that call's message (the usual
@@ -337,7 +358,7 @@ def _window(history: Sequence[Utterance], n: int) -> list[tuple[Utterance, Info]
     if not n:
         return []
     last = history[-1]
-    carried = _WINDOWS.get(last.id)
+    carried = cache.windows.get(last.id)
     if carried is not None and carried[0] is last:
         window = carried[1]
         if len(window) == (n if n < CANDIDATES else CANDIDATES) and (
@@ -345,14 +366,12 @@ def _window(history: Sequence[Utterance], n: int) -> list[tuple[Utterance, Info]
         ):
             return window
     stop = n - CANDIDATES if n > CANDIDATES else 0
-    return [(cand, info(cand)) for cand in reversed(history[stop:])]
+    return [(cand, info(cand, cache)) for cand in reversed(history[stop:])]
 
 
 def clear_caches() -> None:
-    """Forget every cached message info and carried window (privacy changes, tests)."""
-    _CACHE.clear()
-    _NAMES.clear()
-    _WINDOWS.clear()
+    """Forget what offline runs cached (benchmarks and tests that start afresh)."""
+    OFFLINE.clear()
 
 
 def _far(culture: int, dist: int) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
+from bot.signals.features import OFFLINE, SignalCache
 from bot.signals.model import LinkModel, load_model
 from bot.signals.utterance import Utterance
 
@@ -24,13 +25,15 @@ class Linker:
     def __init__(self, model: LinkModel | None = None) -> None:
         self.model = model if model is not None else _shipped_model()
 
-    def link(self, msg: Utterance, history: Sequence[Utterance]) -> str | None:
-        """The id of the message in ``history`` (oldest first) that ``msg`` responds to."""
+    def link(self, msg: Utterance, history: Sequence[Utterance],
+             cache: SignalCache = OFFLINE) -> str | None:
+        """The id of the message in ``history`` (oldest first) that ``msg`` responds to.
+        ``cache``: the community's (see ``SignalCache``)."""
         if msg.reply_to is not None:
             return msg.reply_to
         if not history:
             return None
-        pos = self.model.best(msg, history)
+        pos = self.model.best(msg, history, cache)
         return None if pos is None else history[pos].id
 
     def link_confidence(self, msg: Utterance, history: Sequence[Utterance], parent: str) -> float:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.signals import features
-from bot.signals.features import options
+from bot.signals.features import OFFLINE, SignalCache, options
 from bot.signals.utterance import Utterance
 
 MODEL_FILE = "linker.json"
@@ -36,9 +36,10 @@ class LinkModel:
                 f"model has {len(self.weights)} weights, features need {features.N_FEATURES}"
             )
 
-    def best(self, msg: Utterance, history: Sequence[Utterance]) -> int | None:
+    def best(self, msg: Utterance, history: Sequence[Utterance],
+             cache: SignalCache = OFFLINE) -> int | None:
         """Position in ``history`` of the most likely parent, or ``None`` for unlinked."""
-        pos = features.best(msg, history, self.weights)
+        pos = features.best(msg, history, self.weights, cache)
         return None if pos < 0 else pos
 
     def scores(self, msg: Utterance, history: Sequence[Utterance]) -> list[tuple[int, float]]:
