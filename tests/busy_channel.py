@@ -105,8 +105,10 @@ def _subject(rng: random.Random) -> dict[str, str]:
 
 
 def generate(seed: int = 3, weeks: int = 3, episodes_a_day: int = 8,
-             start: datetime = START) -> BusyChannel:
-    """``weeks`` of weekdays (from ``start``, a Monday) in one busy ``general`` channel."""
+             start: datetime = START, *, export: bool = False) -> BusyChannel:
+    """``weeks`` of weekdays (from ``start``, a Monday) in one busy ``general`` channel.
+    ``export``: as read from a Slack export, where a thread's root already says it has a
+    thread (``thread`` = its own id); live, the root arrives before any reply."""
     rng = random.Random(seed)
     chat = Chat(community="busy", platform="slack", start=start)
     out = BusyChannel(events=chat.events)
@@ -117,19 +119,24 @@ def generate(seed: int = 3, weeks: int = 3, episodes_a_day: int = 8,
         for _ in range(rng.randint(2, 5)):
             _chat(rng, chat, out, (0.5, 4))
         for _ in range(episodes_a_day):
-            _episode(rng, chat, out)
+            _episode(rng, chat, out, export)
             for _ in range(rng.randint(1, 4)):
                 _chat(rng, chat, out, (1, 12))
     return out
 
 
-def _episode(rng: random.Random, chat: Chat, out: BusyChannel) -> None:
+def _episode(rng: random.Random, chat: Chat, out: BusyChannel, export: bool) -> None:
     asker, helper = rng.choice(ASKERS), rng.choice(HELPERS)
     words = _subject(rng)
-    question = chat.msg(asker, rng.choice(QUESTION_FORMS).format(**words),
-                        after=timedelta(minutes=rng.uniform(5, 25)))
-    out.questions.append(question)
+    text = rng.choice(QUESTION_FORMS).format(**words)
+    after = timedelta(minutes=rng.uniform(5, 25))
     kind = rng.random()
+    root = f"q{len(out.questions)}"
+    if export and 0.12 <= kind < 0.32:
+        question = chat.msg(asker, text, after=after, id=root, thread=root)
+    else:
+        question = chat.msg(asker, text, after=after, id=root)
+    out.questions.append(question)
     if kind < 0.12:  # nobody knows: the channel chats on
         for _ in range(rng.randint(2, 5)):
             _chat(rng, chat, out, (0.5, 4))

@@ -19,6 +19,7 @@ authoritative (confidence 1 and 0).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.signals.answers import answer_confidence, is_credited
@@ -116,11 +117,12 @@ def route_of(message: Incoming, linked: Candidate | None, root: Candidate | None
 
 
 def decide_credit(message: Incoming, linked: Candidate | None, root: Candidate | None = None,
-                  link_confidence: float | None = None) -> Credit | None:
+                  link_confidence: Callable[[str], float] | None = None) -> Credit | None:
     """The candidate credit of ``message`` (``None`` when it reaches no open question).
 
     ``linked`` is the message the linker says it responds to; ``root`` the first message of
-    the thread it is posted in.
+    the thread it is posted in; ``link_confidence(question_id)`` the linker's confidence in
+    an implicit link (asked only for that route: it costs a second scoring pass).
     """
     found = route_of(message, linked, root)
     if found is None:
@@ -130,7 +132,8 @@ def decide_credit(message: Incoming, linked: Candidate | None, root: Candidate |
         question_text=question.text, reply_text=message.text, route=route,
         gap_s=max(0.0, message.ts - question.info.ts), reply_is_question=message.is_question,
         same_author=question.info.author == message.author,
-        link_confidence=link_confidence if route == "implicit" else None)
+        link_confidence=link_confidence(question.info.id)
+        if route == "implicit" and link_confidence is not None else None)
     credited = is_credited(confidence, route)
     liftable = confidence > 0.0 and revise(confidence, route, acknowledged=True)[1]
     return Credit(question.info.id, route, confidence, credited, credited or liftable)
