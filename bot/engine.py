@@ -40,6 +40,7 @@ from bot.settings_cache import SettingsCache
 from bot.signals.credit import (
     ASKED_AGAIN_REACH_S,
     IMPLICIT_REACH_S,
+    UNADDRESSED_THANKS_REACH_S,
     Incoming,
     decide_credit,
     revisable,
@@ -423,7 +424,7 @@ class Engine:
             stats.answers += credit.credited
         if credit is None or not credit.credited:
             if not question and is_thanks(event.text):
-                self._thanks_message(state, event, author, parent, ts, batch)
+                self._thanks_message(state, event, author, parent, ts, batch, window)
             elif question:
                 self._asked_again(state, window, author, ts, batch)
 
@@ -476,9 +477,12 @@ class Engine:
         batch.excerpts[message_id] = (" ".join(text.split())[:EXCERPT_CHARS], ts + retention)
 
     def _thanks_message(self, state: CommunityMemory, event: Message, author: str,
-                        parent: str | None, ts: float, batch: FactBatch) -> None:
+                        parent: str | None, ts: float, batch: FactBatch,
+                        window: list[Utterance]) -> None:
         """A thank-you acknowledges the thanked helper's latest answer to the author (and
-        raises a candidate below the credit threshold, see ``revise``)."""
+        raises a candidate below the credit threshold, see ``revise``). One addressed to
+        nobody in particular acknowledges the latest answer the author got here."""
+        before = len(batch.acks)
         helpers: list[str] = []
         target = state.recent.get(parent) if parent else None
         if target is not None and target.author != author:
@@ -496,6 +500,23 @@ class Engine:
             answer.acknowledged = True
             batch.acks.append(Ack(f"msg:{event.id}:{helper}", answer.question_id, helper,
                                   author, ts))
+        if len(batch.acks) == before and not event.mentions:
+            self._unaddressed_thanks(state, event, author, ts, batch, window)
+
+    def _unaddressed_thanks(self, state: CommunityMemory, event: Message, author: str,
+                            ts: float, batch: FactBatch, window: list[Utterance]) -> None:
+        for utterance in reversed(window):
+            if ts - utterance.ts > UNADDRESSED_THANKS_REACH_S:
+                return
+            rows = [r for r in state.answers.get(utterance.id, ()) if r.asker == author]
+            if not rows:
+                continue
+            answer = self._acknowledged(state, rows, author, ts, batch)
+            if answer is not None:
+                answer.acknowledged = True
+                batch.acks.append(Ack(f"msg:{event.id}:{answer.answerer}", answer.question_id,
+                                      answer.answerer, author, ts))
+            return
 
     def _acknowledged(self, state: CommunityMemory, rows: list[AnswerInfo], asker: str,
                       ts: float, batch: FactBatch) -> AnswerInfo | None:

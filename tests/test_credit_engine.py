@@ -150,3 +150,24 @@ async def test_a_restart_gives_the_same_credits_as_never_stopping(store: Store) 
 
     assert await credits("steady") == await credits("restarted")
     assert await credits("steady")
+
+
+async def test_a_thank_you_addressed_to_nobody_acknowledges_the_latest_answer(
+        store: Store) -> None:
+    chat = Chat()
+    chat.msg("ann", "How do I rotate the nginx logs?")
+    answer = chat.msg("bob", "use logrotate: add a daily rule in /etc/logrotate.d/nginx")
+    chat.msg("zed", "lol what a day")
+    seen = ids(chat)
+    engine = Engine(store)
+    await engine.ingest(chat.take())
+    before = (await rows(store, seen))[answer]
+    assert before.confidence is not None
+    chat.msg("ann", "thanks, that worked!")
+    await engine.ingest(chat.take())
+    after = (await rows(store, seen))[answer]
+    if before.active:
+        assert after.active and after.acknowledged
+    else:
+        lifted, counts = revise(before.confidence, before.via, acknowledged=True)
+        assert (after.confidence, after.active, after.acknowledged) == (lifted, counts, counts)

@@ -34,6 +34,9 @@ ACKNOWLEDGED_BOOST = 0.35
 ASKED_AGAIN_PENALTY = 0.3
 #: how soon after an answer the asker asking again in the same place counts against it
 ASKED_AGAIN_REACH_S = 30 * 60
+#: a thank-you addressed to nobody (no reply, no mention, not linked to a helper) acknowledges
+#: the latest answer its author got in the same channel or thread this long before
+UNADDRESSED_THANKS_REACH_S = 30 * 60
 
 
 @dataclass(frozen=True, slots=True)
