@@ -491,8 +491,12 @@ class Engine:
         for helper in helpers:
             answer = None
             if target is not None and target.author == helper:
-                answer = self._acknowledged(state, state.answers.get(target.id, []), author, ts,
-                                            batch)
+                rows = state.answers.get(target.id, [])
+                # only a thank-you that replies to the message may lift it: the linker's
+                # guess of what a thank-you answers is no evidence about that message
+                answer = (self._acknowledged(state, rows, author, ts, batch)
+                          if event.reply_to == target.id else
+                          next((a for a in rows if a.asker == author and a.active), None))
             if answer is None:
                 answer = state.latest_answer.get((author, helper))
             if answer is None or not answer.active or ts - answer.ts > THANKS_REACH_S:
@@ -505,18 +509,17 @@ class Engine:
 
     def _unaddressed_thanks(self, state: CommunityMemory, event: Message, author: str,
                             ts: float, batch: FactBatch, window: list[Utterance]) -> None:
+        """The latest counted answer the author got here. Only a counted one: a thank-you
+        that points at no message is no evidence about which candidate helped."""
         for utterance in reversed(window):
             if ts - utterance.ts > UNADDRESSED_THANKS_REACH_S:
                 return
-            rows = [r for r in state.answers.get(utterance.id, ()) if r.asker == author]
-            if not rows:
-                continue
-            answer = self._acknowledged(state, rows, author, ts, batch)
-            if answer is not None:
-                answer.acknowledged = True
-                batch.acks.append(Ack(f"msg:{event.id}:{answer.answerer}", answer.question_id,
-                                      answer.answerer, author, ts))
-            return
+            for answer in state.answers.get(utterance.id, ()):
+                if answer.asker == author and answer.active:
+                    answer.acknowledged = True
+                    batch.acks.append(Ack(f"msg:{event.id}:{answer.answerer}",
+                                          answer.question_id, answer.answerer, author, ts))
+                    return
 
     def _acknowledged(self, state: CommunityMemory, rows: list[AnswerInfo], asker: str,
                       ts: float, batch: FactBatch) -> AnswerInfo | None:
@@ -634,3 +637,4 @@ class Engine:
             seen.joined_at, seen.left_at = ts, None
         else:
             seen.left_at = ts
+

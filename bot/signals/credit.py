@@ -4,21 +4,22 @@ how sure we are. One pure function for every route; the engine only applies its 
 A reply link (explicit, thread, mention, implicit) is necessary for credit, never
 sufficient: for every candidate the answer decision (:mod:`bot.signals.answers`) gives a
 confidence, and only :func:`~bot.signals.answers.is_credited` confidences earn credit. A
-candidate below it is still linked for context and kept with its confidence, crediting
-nobody, so that later evidence can revise it.
+candidate below it is still linked for context and credits nobody; it is kept with its
+confidence when the asker's acknowledgement could still lift it (see :func:`revise`).
 
 Evidence used **when the message arrives** (:func:`decide_credit`): the route, the question's
 and the reply's text, the time gap, whether the reply is itself a question, same author, and
 whether the question already moved to its own thread (then later channel messages are not
 its answers: no implicit credit). Evidence used **later**, while the answer window is open
-(:func:`revise`, weighted by hand: the annotated data has no such signal): the asker thanked
-or reacted to the reply (up), the asker asked again or answered with a counter-question
-(down). "Mark as answer" and staff corrections do not go through here: they are
-authoritative (confidence 1 and 0).
+(:func:`revise`, weighted by hand: the annotated data has no such signal): the asker reacted
+to the reply or thanked it in a reply to it (up), the asker asked again without acknowledging
+it (down). "Mark as answer"
+and staff corrections do not go through here: they are authoritative (confidence 1 and 0).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,13 +30,14 @@ from bot.store.facts import MessageInfo
 # Without a reply, a thread or a mention, credit needs closeness: a message hours after a
 # question in a quiet channel is rarely its answer.
 IMPLICIT_REACH_S = 6 * 3600
-#: later evidence, weighted by hand: how far each moves a candidate's confidence
-ACKNOWLEDGED_BOOST = 0.35
-ASKED_AGAIN_PENALTY = 0.3
+#: later evidence, weighted by hand: how far each moves a candidate's log-odds (an
+#: acknowledgement multiplies the odds by about 4.5, asking again divides them by about 2.7)
+ACKNOWLEDGED_LOGIT = 1.5
+ASKED_AGAIN_LOGIT = -1.0
 #: how soon after an answer the asker asking again in the same place counts against it
 ASKED_AGAIN_REACH_S = 30 * 60
 #: a thank-you addressed to nobody (no reply, no mention, not linked to a helper) acknowledges
-#: the latest answer its author got in the same channel or thread this long before
+#: the latest counted answer its author got in the same channel or thread this long before
 UNADDRESSED_THANKS_REACH_S = 30 * 60
 
 
@@ -146,15 +148,15 @@ def revise(confidence: float, route: str, *, acknowledged: bool = False,
            asked_again: bool = False) -> tuple[float, bool]:
     """A candidate's confidence after later evidence, and whether it now earns credit.
 
-    The asker's thank-you or acknowledging reaction raises it by ``ACKNOWLEDGED_BOOST``; the
-    asker asking again (or replying with a counter-question) soon after lowers it by
-    ``ASKED_AGAIN_PENALTY``. Hand-weighted: no annotated data says what askers did next.
+    The asker's thank-you or acknowledging reaction adds ``ACKNOWLEDGED_LOGIT`` to its
+    log-odds; the asker asking again soon after adds ``ASKED_AGAIN_LOGIT``. In log-odds a
+    sure answer stays sure and a plain "lol" stays far below any threshold. Hand-weighted:
+    no annotated data says what askers did next.
     """
-    if acknowledged:
-        confidence = min(1.0, confidence + ACKNOWLEDGED_BOOST)
-    if asked_again:
-        confidence = max(0.0, confidence - ASKED_AGAIN_PENALTY)
-    confidence = round(confidence, 4)
+    if 0.0 < confidence < 1.0:
+        logit = math.log(confidence / (1.0 - confidence))
+        logit += ACKNOWLEDGED_LOGIT * acknowledged + ASKED_AGAIN_LOGIT * asked_again
+        confidence = round(1.0 / (1.0 + math.exp(-logit)), 4)
     return confidence, is_credited(confidence, route)
 
 
