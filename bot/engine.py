@@ -42,6 +42,7 @@ from bot.signals.credit import (
     IMPLICIT_REACH_S,
     UNADDRESSED_THANKS_REACH_S,
     Incoming,
+    asks_again,
     decide_credit,
     revisable,
     revise,
@@ -426,7 +427,7 @@ class Engine:
             if not question and is_thanks(event.text):
                 self._thanks_message(state, event, author, parent, ts, batch, window)
             elif question:
-                self._asked_again(state, window, author, ts, batch)
+                self._asked_again(state, window, author, event.text, ts, batch)
 
         info = MessageInfo(event.id, event.channel, author, ts, event.thread, question, False,
                            False, staff, parent)
@@ -543,17 +544,19 @@ class Engine:
         return None
 
     def _asked_again(self, state: CommunityMemory, window: list[Utterance], asker: str,
-                     ts: float, batch: FactBatch) -> None:
-        """The asker asks again (or answers with a counter-question) soon after being
-        answered here: the answers they did not acknowledge lose confidence."""
+                     text: str, ts: float, batch: FactBatch) -> None:
+        """The asker asks about the same thing again soon after being answered here: the
+        answers they did not acknowledge lose confidence."""
         if not state.latest_answer:
             return
+        asked = {u.id: u.text for u in window if u.author == asker and u.is_question}
         for utterance in reversed(window):
             if ts - utterance.ts > ASKED_AGAIN_REACH_S:
                 break
             for answer in state.answers.get(utterance.id, ()):
                 if (answer.asker != asker or not answer.active or answer.acknowledged
-                        or not revisable(answer.confidence, answer.active, answer.via)):
+                        or not revisable(answer.confidence, answer.active, answer.via)
+                        or not asks_again(text, asked.get(answer.question_id, ""))):
                     continue
                 assert answer.confidence is not None
                 answer.confidence, answer.active = revise(answer.confidence, answer.via,

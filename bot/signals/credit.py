@@ -24,8 +24,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.signals.answers import answer_confidence, is_credited
+from bot.signals.features import _STOPWORDS as STOPWORDS
 from bot.signals.features import norm_name
 from bot.store.facts import MessageInfo
+
+_PUNCTUATION = ".,:;!?()[]{}\"'<>*~@`"
 
 # Without a reply, a thread or a mention, credit needs closeness: a message hours after a
 # question in a quiet channel is rarely its answer.
@@ -158,6 +161,17 @@ def revise(confidence: float, route: str, *, acknowledged: bool = False,
         logit += ACKNOWLEDGED_LOGIT * acknowledged + ASKED_AGAIN_LOGIT * asked_again
         confidence = round(1.0 / (1.0 + math.exp(-logit)), 4)
     return confidence, is_credited(confidence, route)
+
+
+def asks_again(new_question: str, earlier_question: str) -> bool:
+    """Whether a new question asks about the same thing as an earlier one: they share a
+    content word (not a stopword, not a short word). ``""`` (text no longer held): no."""
+    return not _content(new_question).isdisjoint(_content(earlier_question))
+
+
+def _content(text: str) -> set[str]:
+    words = (w.strip(_PUNCTUATION) for w in text.lower().split())
+    return {w for w in words if len(w) > 3 and w not in STOPWORDS}
 
 
 def revisable(confidence: float | None, active: bool, route: str) -> bool:

@@ -11,6 +11,7 @@ from bot.signals.credit import (
     Candidate,
     Credit,
     Incoming,
+    asks_again,
     decide_credit,
     revisable,
     revise,
@@ -92,3 +93,10 @@ def test_marks_corrections_and_old_rows_are_final() -> None:
     assert revisable(0.3, False, "implicit")  # linked, below the threshold
     assert not revisable(0.99, False, "implicit")  # inactive though confident: corrected
     assert revisable(0.9, True, "implicit")
+
+
+def test_asking_again_means_asking_about_the_same_thing() -> None:
+    assert asks_again("Still skipping them, why does the importer ignore my rows?",
+                      "Why does the importer skip empty rows?")
+    assert not asks_again("Is there a dark mode?", "Why does the importer skip empty rows?")
+    assert not asks_again("Why does the importer skip empty rows?", "")
