@@ -415,7 +415,8 @@ class Engine:
                      event.thread if in_thread else None, event.mentions, kind),
             state.candidate(linked, window),
             state.candidate(event.thread, state.windows.get((event.channel, None)))
-            if in_thread else None)
+            if in_thread else None,
+            lambda question_id: self.linker.link_confidence(utterance, window, question_id))
         if credit is not None and credit.kept:
             asked = state.recent[credit.question_id]
             answer = AnswerInfo(asked.id, event.id, author, asked.author, asked.ts, ts,
