@@ -594,6 +594,7 @@ class Engine:
         question = not info.not_question and (
             (kind == "forum" and thread_start)
             or is_question(event.text, channel_kind=kind, thread_start=thread_start))
+        batch.edited(info.ts, state.answers.get(event.id, ()))
         if question != info.is_question:
             info.is_question = question
             batch.message_updates.setdefault(event.id, {})["is_question"] = question
@@ -617,6 +618,7 @@ class Engine:
         if info is None or info.deleted:
             return
         info.deleted = True
+        batch.edited(info.ts, state.answers.get(event.id, ()))
         batch.message_updates.setdefault(event.id, {})["deleted"] = True
         batch.deactivated_answers.add(event.id)
         for answer in state.answers.get(event.id, []):

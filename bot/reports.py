@@ -4,6 +4,7 @@ line, the cogs and the weekly post; rendering is elsewhere (``bot.render``)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.config import CommunitySettings
@@ -13,6 +14,7 @@ from bot.metrics.health import Health, compute_health
 from bot.period import Period
 from bot.scope import Scope
 from bot.store import MemberFact, Store
+from bot.week_cache import week_cache
 
 
 class ReportError(ValueError):
@@ -189,6 +191,14 @@ async def unanswered(store: Store, scope: Scope, period: Period, now: float | No
 
 async def weekly_series(store: Store, scope: Scope, weeks: list[Period],
                         settings: CommunitySettings) -> list[tuple[str, Health]]:
-    """Health for each week, labelled by its first day (for the trend chart)."""
-    return [(f"{week.since:%d %b}", await health(store, scope, week, settings))
+    """Health for each week, labelled by its first day (for the trend chart). Complete
+    weeks come from the week cache while nothing written since touched them."""
+    cache = week_cache(store)
+    shape = (settings.answer_window_hours, settings.newcomer_days)
+    now = time.time()
+
+    def compute(week: Period) -> Callable[[], Awaitable[Health]]:
+        return lambda: health(store, scope, week, settings)
+
+    return [(f"{week.since:%d %b}", await cache.health(scope, week, shape, compute(week), now))
             for week in weeks]

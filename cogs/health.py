@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
+from datetime import UTC, datetime
 
 from bot import reports
 from bot.features import PUBLIC, Cog, Command, CommandContext, Field, Option, Reply
 from bot.period import period_from, weeks_back
 from bot.render.chart import weekly_trend_png
 from bot.render.figures import HEALTH_LABELS, change, figure
+from bot.week_cache import week_cache
 
 PERIOD = Option("period", "choice", "Days to cover: 7, 30 or 90.", choices=("7", "30", "90"),
                 default="7")
@@ -27,7 +28,8 @@ class HealthCog(Cog):
     async def health(self, ctx: CommandContext, period: str, public: bool | None) -> Reply:
         """Community health over the last ``period`` days, against the days before."""
         settings = await ctx.runtime.community_settings(ctx.scope)
-        span = period_from(None, None, days=int(period))
+        span = period_from(None, None, days=int(period),
+                           now=datetime.fromtimestamp(ctx.runtime.now(), UTC))
         store = ctx.runtime.store
         now = await reports.health(store, ctx.scope, span, settings)
         before = await reports.health(store, ctx.scope, span.previous(), settings)
@@ -42,7 +44,7 @@ class HealthCog(Cog):
                                 f"{now.newcomers_answered} of {now.newcomers_asking}"))
         weeks = weeks_back(span.until, settings.timezone, CHART_WEEKS)
         series = await reports.weekly_series(store, ctx.scope, weeks, settings)
-        chart = await asyncio.to_thread(weekly_trend_png, series)
+        chart = await week_cache(store).chart(tuple(series), lambda: weekly_trend_png(series))
         headline = ("No questions asked in this period." if not now.questions else
                     f"{figure('peer_answer_rate', now.peer_answer_rate)} of "
                     f"{now.questions} questions were answered by peers.")

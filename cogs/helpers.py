@@ -38,7 +38,8 @@ class HelpersCog(Cog):
     async def helpers(self, ctx: CommandContext, period: str, public: bool | None) -> Reply:
         """The advocate leaderboard; staff listed apart."""
         settings = await ctx.runtime.community_settings(ctx.scope)
-        span = period_from(None, None, days=int(period))
+        span = period_from(None, None, days=int(period),
+                           now=datetime.fromtimestamp(ctx.runtime.now(), UTC))
         ranked = await reports.helpers(ctx.runtime.store, ctx.scope, span, settings)
         shown = [e for e in ranked if may_name(e, ctx, public=bool(public))]
         peers = [e for e in shown if not e.advocate.is_staff][:SHOWN]
@@ -60,7 +61,8 @@ class HelpersCog(Cog):
         """One member's help, with each part of the score."""
         user = member or ctx.invoker.user
         settings = await ctx.runtime.community_settings(ctx.scope)
-        span = period_from(None, None, days=30)
+        span = period_from(None, None, days=30,
+                           now=datetime.fromtimestamp(ctx.runtime.now(), UTC))
         ranked = await reports.helpers(ctx.runtime.store, ctx.scope, span, settings)
         for rank, entry in enumerate((e for e in ranked if e.advocate.is_staff ==
                                       _is_staff(ranked, user)), 1):

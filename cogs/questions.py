@@ -29,7 +29,8 @@ class QuestionsCog(Cog):
 
     async def unanswered(self, ctx: CommandContext, public: bool | None) -> Reply:
         """Open questions with a link, and an excerpt while the text is kept."""
-        span = period_from(None, None, days=7)
+        span = period_from(None, None, days=7,
+                           now=datetime.fromtimestamp(ctx.runtime.now(), UTC))
         open_questions = await reports.unanswered(ctx.runtime.store, ctx.scope, span,
                                                   ctx.runtime.now())
         lines = []

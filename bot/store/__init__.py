@@ -35,6 +35,9 @@ class Store(WeeklyQueries, PrivacyQueries, DashboardQueries, Database):
         """Write ``batch`` in one transaction; how many acknowledgements were new."""
         async with self.engine.begin() as conn:
             new_acks = await write_batch(conn, batch)
+        since = batch.health_changed_since()
+        if since != float("inf"):
+            self.changed(batch.scope, since)
         # Keep PostgreSQL's statistics in step with a fast-growing table (autovacuum's
         # analyze comes a minute late: long enough for a catch-up to hit a bad plan).
         self.written += len(batch.messages)
@@ -42,6 +45,16 @@ class Store(WeeklyQueries, PrivacyQueries, DashboardQueries, Database):
             self.analyzed_at = self.written
             await analyze(self.engine, INGEST_TABLES)
         return new_acks
+
+    async def opt_out(self, scope: Scope, user: str, at: float) -> str:
+        anon = await super().opt_out(scope, user, at)
+        self.changed(scope, float("-inf"))
+        return anon
+
+    async def forget(self, scope: Scope, user: str, at: float) -> dict[str, int]:
+        counts = await super().forget(scope, user, at)
+        self.changed(scope, float("-inf"))
+        return counts
 
     async def purge_expired_excerpts(self, now: float) -> int:
         """Delete question excerpts past their retention (every community)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from sqlalchemy import event, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from bot.config import to_sqlalchemy_url
+from bot.scope import Scope
 from bot.store import schema
 from bot.store.dialect import insert_ignore
 from bot.store.migrate import upgrade
@@ -46,6 +48,17 @@ class Database:
         self.dialect = engine.dialect.name
         self.written = 0  # messages this process wrote, and that count at the last ANALYZE
         self.analyzed_at = 0
+        self.listeners: list[Callable[[Scope, float], None]] = []
+
+    def on_change(self, listener: Callable[[Scope, float], None]) -> None:
+        """Call ``listener(scope, since)`` after each write this process makes that may change
+        the health figures of ``scope`` from time ``since`` on (-inf: any time). Writes by
+        other processes are not seen: caches built on this also expire with age."""
+        self.listeners.append(listener)
+
+    def changed(self, scope: Scope, since: float) -> None:
+        for listener in self.listeners:
+            listener(scope, since)
 
     @classmethod
     async def open_engine(cls, url: str) -> tuple[AsyncEngine, bytes]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -89,6 +90,8 @@ class FactBatch:
     cursors: dict[str, tuple[float, str]] = field(default_factory=dict)
     channel_names: dict[str, str] = field(default_factory=dict)  # new or renamed channels
     touched_questions: set[str] = field(default_factory=set)
+    # the earliest message (or question answered by it) an edit or delete here changed
+    edited_since: float | None = None
 
     def __bool__(self) -> bool:
         return bool(
@@ -99,6 +102,33 @@ class FactBatch:
             or self.channel_names
             or self.touched_questions
         )
+
+    def health_changed_since(self) -> float:
+        """The earliest time whose health figures this batch may change (-inf: any time).
+
+        New messages and answers change their own time and their question's; edits and
+        deletes the times the engine noted; corrections, joins and leaves (a newcomer's
+        status in any week) are taken to change everything."""
+        if (self.corrections or self.marked_answers or self.removed_acks
+                or self.touched_questions
+                or any(m.joined_at is not None or m.left_at is not None
+                       for m in self.members.values())):
+            return float("-inf")
+        since = float("inf")
+        if self.message_updates or self.deactivated_answers or self.deactivated_questions:
+            if self.edited_since is None:
+                return float("-inf")
+            since = self.edited_since
+        if self.messages:
+            since = min(since, min(row[6] for row in self.messages))
+        if self.answers:
+            since = min(since, min(x.question_ts for x in self.answers))
+        return since
+
+    def edited(self, ts: float, answers: Iterable[AnswerInfo]) -> None:
+        """Note an edit or delete of the message at ``ts`` (with the answers it gave)."""
+        since = min((ts, *(x.question_ts for x in answers)))
+        self.edited_since = since if self.edited_since is None else min(self.edited_since, since)
 
     def member(self, user: str) -> MemberSeen:
         seen = self.members.get(user)
