@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass
+from typing import Any
 
-from bot.metrics.health import newcomer
 from bot.store.metric_reads import AnswerFact
 
 ACK_BONUS = 0.5
@@ -40,35 +40,33 @@ class Advocate:
         return asdict(self)
 
 
-@dataclass(slots=True)
-class _Answer:
-    question_id: str
-    asker: str
-    ts: float
-    question_ts: float
-    is_staff: bool
-    acknowledged: bool
+# one answer per (question, answerer), as a list for speed (a month of a large community is
+# tens of thousands): question_id, asker, ts, question_ts, is_staff, acknowledged
+_QUESTION, _ASKER, _TS, _QUESTION_TS, _STAFF, _ACK = range(6)
 
 
-def _one_per_question(answers: list[AnswerFact]) -> dict[str, list[_Answer]]:
+def _one_per_question(answers: list[AnswerFact]) -> dict[str, list[list[Any]]]:
     """Per answerer, one answer per question (the first message, acknowledged if any was)."""
-    pairs: dict[tuple[str, str], _Answer] = {}
-    for x in answers:
-        if x.answerer == x.asker:
+    pairs: dict[tuple[str, str], list[Any]] = {}
+    for question, answerer, asker, question_ts, ts, staff, acknowledged in answers:
+        if answerer == asker:
             continue
-        key = (x.question_id, x.answerer)
+        key = (question, answerer)
         found = pairs.get(key)
         if found is None:
-            pairs[key] = _Answer(x.question_id, x.asker, x.ts, x.question_ts, x.answerer_is_staff,
-                                 x.acknowledged)
+            pairs[key] = [question, asker, ts, question_ts, staff, acknowledged]
         else:
-            found.ts = min(found.ts, x.ts)
-            found.acknowledged = found.acknowledged or x.acknowledged
-            found.is_staff = found.is_staff or x.answerer_is_staff
-    by_helper: dict[str, list[_Answer]] = defaultdict(list)
+            found[_TS] = min(found[_TS], ts)
+            found[_ACK] = found[_ACK] or acknowledged
+            found[_STAFF] = found[_STAFF] or staff
+    by_helper: dict[str, list[list[Any]]] = defaultdict(list)
     for (_, answerer), answer in pairs.items():
         by_helper[answerer].append(answer)
     return by_helper
+
+
+def _when(row: list[Any]) -> float:
+    return float(row[_TS])
 
 
 def rank_advocates(answers: list[AnswerFact], joined_at: dict[str, float | None],
@@ -78,34 +76,42 @@ def rank_advocates(answers: list[AnswerFact], joined_at: dict[str, float | None]
     given: dict[tuple[str, str], int] = defaultdict(int)
     for helper, rows in by_helper.items():
         for row in rows:
-            given[(helper, row.asker)] += 1
+            given[(helper, row[_ASKER])] += 1
     ranked: list[Advocate] = []
+    newcomer_s = newcomer_days * 86400
     for helper, rows in by_helper.items():
-        per_asker: dict[str, list[_Answer]] = defaultdict(list)
+        per_asker: dict[str, list[list[Any]]] = {}
         for row in rows:
-            per_asker[row.asker].append(row)
+            found = per_asker.get(row[_ASKER])
+            if found is None:
+                per_asker[row[_ASKER]] = [row]
+            else:
+                found.append(row)
         score = 0.0
         newcomers: set[str] = set()
         for asker, helped in per_asker.items():
-            helped.sort(key=lambda r: r.ts)
+            if len(helped) > 1:
+                helped.sort(key=_when)
             back = given.get((asker, helper), 0)
             mutual = min(back, len(helped)) / max(back, len(helped)) if back else 0.0
+            joined = joined_at.get(asker)
             pair = 0.0
             for k, row in enumerate(helped, start=1):
                 weight = 1.0
-                if row.acknowledged:
+                if row[_ACK]:
                     weight += ACK_BONUS
-                if newcomer(joined_at.get(asker), row.question_ts, newcomer_days):
+                # newcomer(): asked within newcomer_days of joining
+                if joined is not None and 0 <= row[_QUESTION_TS] - joined <= newcomer_s:
                     weight += NEWCOMER_BONUS
                     newcomers.add(asker)
                 pair += weight / k
             score += pair * (1 - MUTUAL_DAMPING * mutual)
-        weeks = {int((r.ts - since) // WEEK) for r in rows}
+        weeks = {int((row[_TS] - since) // WEEK) for row in rows}
         score *= 1 + WEEKLY_BONUS * (len(weeks) - 1)
         ranked.append(Advocate(
-            user=helper, score=round(score, 2), is_staff=any(r.is_staff for r in rows),
+            user=helper, score=round(score, 2), is_staff=any(row[_STAFF] for row in rows),
             answers=len(rows), people_helped=len(per_asker),
-            thanked=sum(1 for r in rows if r.acknowledged), newcomers_helped=len(newcomers),
+            thanked=sum(1 for row in rows if row[_ACK]), newcomers_helped=len(newcomers),
             active_weeks=len(weeks),
         ))
     ranked.sort(key=lambda x: (x.is_staff, -x.score, -x.people_helped, x.user))
