@@ -16,6 +16,8 @@ from bot.store import schema
 from bot.store.dialect import insert_ignore
 from bot.store.migrate import upgrade
 
+MIGRATION_LOCK = 0x1C_C1_2C_1E  # the advisory lock id processes take to migrate
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
@@ -65,6 +67,11 @@ class Database:
         """Create the engine, migrate to the newest schema, load (or make) the secret."""
         engine = make_engine(url)
         async with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                # Several bot processes (shards) may start at once on a fresh database: one
+                # migrates, the others wait for it and find the schema up to date.
+                await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                   {"key": MIGRATION_LOCK})
             migrated = await conn.run_sync(upgrade)
             secret = await _ensure_secret(conn)
         if migrated:
