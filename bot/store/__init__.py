@@ -33,9 +33,9 @@ class Store(WeeklyQueries, PrivacyQueries, DashboardQueries, Database):
     # -- ingest --------------------------------------------------------------------
     async def write(self, batch: FactBatch) -> int:
         """Write ``batch`` in one transaction; how many acknowledgements were new."""
+        since = batch.health_changed_since()  # before the write adds what it touched
         async with self.engine.begin() as conn:
             new_acks = await write_batch(conn, batch)
-        since = batch.health_changed_since()
         if since != float("inf"):
             self.changed(batch.scope, since)
         # Keep PostgreSQL's statistics in step with a fast-growing table (autovacuum's

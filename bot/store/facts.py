@@ -121,8 +121,9 @@ class FactBatch:
             since = self.edited_since
         if self.messages:
             since = min(since, min(row[6] for row in self.messages))
-        if self.answers:
-            since = min(since, min(x.question_ts for x in self.answers))
+        for answers in (self.answers, self.revised_answers):
+            if answers:
+                since = min(since, min(x.question_ts for x in answers))
         return since
 
     def edited(self, ts: float, answers: Iterable[AnswerInfo]) -> None:
