@@ -55,7 +55,8 @@ async def main(weeks: int, source: Path) -> None:
     await runtime.engine.start()
     platform, invoker = BenchPlatform(), Invoker("bench-user", "Bench", False)
     figures: list[float] = []
-    print(f"week  messages  RSS (MB)   [start: {rss_mb():.0f} MB]")
+    print(f"week  messages  RSS (MB)  remembered: messages answers threads windows  "
+          f"[start: {rss_mb():.0f} MB]")
     try:
         for week in range(weeks):
             end = START + timedelta(weeks=week + 1)
@@ -74,7 +75,10 @@ async def main(weeks: int, source: Path) -> None:
             del events, todays
             gc.collect()
             figures.append(rss_mb())
-            print(f"{week + 1:>4}  {count:>8,}  {figures[-1]:8.0f}", flush=True)
+            memory = await runtime.engine.community(SCOPE)
+            print(f"{week + 1:>4}  {count:>8,}  {figures[-1]:8.0f}  {len(memory.recent):>20,} "
+                  f"{len(memory.answers):>7,} {len(memory.threaded):>7,} "
+                  f"{len(memory.windows):>7,}", flush=True)
     finally:
         await runtime.engine.stop()
         await store.close()
