@@ -416,7 +416,8 @@ class Engine:
             state.candidate(linked, window),
             state.candidate(event.thread, state.windows.get((event.channel, None)))
             if in_thread else None,
-            lambda question_id: self.linker.link_confidence(utterance, window, question_id))
+            lambda question_id: self.linker.link_confidence(utterance, window, question_id,
+                                                            state.signals))
         if credit is not None and credit.kept:
             asked = state.recent[credit.question_id]
             answer = AnswerInfo(asked.id, event.id, author, asked.author, asked.ts, ts,

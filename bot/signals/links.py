@@ -36,15 +36,17 @@ class Linker:
         pos = self.model.best(msg, history, cache)
         return None if pos is None else history[pos].id
 
-    def link_confidence(self, msg: Utterance, history: Sequence[Utterance], parent: str) -> float:
+    def link_confidence(self, msg: Utterance, history: Sequence[Utterance], parent: str,
+                        cache: SignalCache = OFFLINE) -> float:
         """How sure the model is that ``msg`` responds to ``parent`` (0..1), given the same
-        ``history`` as :meth:`link` (call it before ``msg`` joins the window). An explicit
-        reply is certain. Costs a second scoring pass: ask only for links that may credit."""
+        ``history`` (and ``cache``) as :meth:`link` (call it before ``msg`` joins the window).
+        An explicit reply is certain. Costs a second scoring pass: ask only for links that
+        may credit."""
         if msg.reply_to is not None:
             return 1.0 if msg.reply_to == parent else 0.0
         for pos in range(len(history) - 1, -1, -1):
             if history[pos].id == parent:
-                return self.model.confidence(msg, history, pos)
+                return self.model.confidence(msg, history, pos, cache)
         return 0.0
 
 

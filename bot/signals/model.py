@@ -42,16 +42,18 @@ class LinkModel:
         pos = features.best(msg, history, self.weights, cache)
         return None if pos < 0 else pos
 
-    def scores(self, msg: Utterance, history: Sequence[Utterance]) -> list[tuple[int, float]]:
+    def scores(self, msg: Utterance, history: Sequence[Utterance],
+               cache: SignalCache = OFFLINE) -> list[tuple[int, float]]:
         """Every option's ``(position or -1, score)``: for inspection and tests."""
         w = self.weights
-        return [(pos, sum(w[i] for i in idx)) for pos, idx in options(msg, history)]
+        return [(pos, sum(w[i] for i in idx)) for pos, idx in options(msg, history, cache)]
 
-    def confidence(self, msg: Utterance, history: Sequence[Utterance], pos: int | None) -> float:
+    def confidence(self, msg: Utterance, history: Sequence[Utterance], pos: int | None,
+                   cache: SignalCache = OFFLINE) -> float:
         """The model's probability (softmax over the options) that ``msg`` responds to
         ``history[pos]`` (``None``: to nothing). Rescores the options: call it only for the
         few links that need it (an implicit link to an open question)."""
-        scored = self.scores(msg, history)
+        scored = self.scores(msg, history, cache)
         top = max(score for _, score in scored)
         total = sum(math.exp(score - top) for _, score in scored)
         want = -1 if pos is None else pos
