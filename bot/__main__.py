@@ -162,6 +162,27 @@ def import_discord(
 
 
 @app.command()
+def backfill(
+    days: Annotated[int, typer.Option("--days", min=1, max=3650,
+                                      help="How many days back to read.")],
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Read the last N days of history of every community the bot is in, through the
+    platforms' APIs (Discord channels, threads and forum posts; Slack channels and threads),
+    then exit. Rate limits are waited out; an interrupted backfill resumes at the bot's
+    next start. Messages already stored count once."""
+    from bot.commands.backfill import backfill_all
+
+    settings = settings_for(config)
+    failed = run_async(lambda: backfill_all(settings, database_url(db, settings), days,
+                                            lambda line: errors.print(line, markup=False,
+                                                                      highlight=False)))
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
 def report(
     kind: Annotated[str, typer.Argument(help="health, helpers, unanswered, credits, channels "
                                         "or newcomers.")],

@@ -7,7 +7,9 @@ returns ``Reply`` objects that each platform renders natively (an embed, Block K
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -76,6 +78,9 @@ class Reply:
     public: bool = False
     tone: Literal["info", "good", "warn", "error"] = "info"
     notify: tuple[str, ...] = ()  # the members its mentions may ping (a reward shout-out)
+    # Later versions of this reply (a long task's progress): the platform edits the reply
+    # it sent with each, as often as it can (see ``relay_updates``).
+    updates: AsyncIterator[Reply] | None = field(default=None, repr=False, compare=False)
 
     def plain_text(self, *, marked: bool = False) -> str:
         """The whole reply as plain text (notifications, logs, tests); ``marked`` keeps the
@@ -89,6 +94,26 @@ class Reply:
             parts.append(self.footer)
         text = "\n".join(parts)
         return text if marked else unmarked(text)
+
+
+async def relay_updates(updates: AsyncIterator[Reply], edit: Callable[[Reply], Awaitable[bool]],
+                        *, every_s: float, limit: int | None = None) -> None:
+    """Edit a sent reply with its updates: at most one edit every ``every_s`` seconds and
+    ``limit`` edits in all (a platform's own limits), the last update always shown while
+    edits are left; every update is consumed either way. ``edit`` returns False when the
+    reply can no longer be edited."""
+    last, edits, pending = 0.0, 0, None
+    async for reply in updates:
+        pending = reply
+        if limit is not None and edits >= limit - 1:
+            continue  # keep the last edit for the final state
+        if time.monotonic() - last >= every_s:
+            if not await edit(reply):
+                limit = edits  # the platform refuses from now on
+                continue
+            last, edits, pending = time.monotonic(), edits + 1, None
+    if pending is not None and (limit is None or edits < limit) and not await edit(pending):
+        logging.getLogger(__name__).info("the final progress could not be shown")
 
 
 def error_reply(message: str) -> Reply:

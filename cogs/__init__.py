@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.features import Cog
 from cogs.admin import AdminCog
+from cogs.backfill import BackfillCog
 from cogs.config import ConfigCog
 from cogs.dashboard import DashboardCog
 from cogs.health import HealthCog
@@ -17,4 +18,4 @@ from cogs.weekly import WeeklyCog
 def all_cogs() -> list[Cog]:
     """Every feature, in the order ``/circle help`` lists them."""
     return [HealthCog(), HelpersCog(), QuestionsCog(), WeeklyCog(), RewardsCog(), ConfigCog(),
-            PrivacyCog(), DashboardCog(), AdminCog()]
+            PrivacyCog(), DashboardCog(), BackfillCog(), AdminCog()]

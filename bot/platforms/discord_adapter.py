@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -22,11 +22,13 @@ import discord
 import yarl
 from discord import app_commands
 
+from bot.backfill import Backfills
 from bot.channels import ChannelRule
 from bot.config import CommunitySettings, ConfigError, DiscordSettings
 from bot.events import Event
-from bot.features import Invoker, Reply, error_reply
+from bot.features import Invoker, Reply, error_reply, relay_updates
 from bot.platforms import discord_events as conv
+from bot.platforms.discord_backfill import DiscordHistory
 from bot.platforms.discord_commands import build_tree
 from bot.platforms.discord_escape import allowed_mentions
 from bot.platforms.discord_events import Place, jump_url, place_of, scope_of
@@ -39,6 +41,7 @@ from bot.staff import StaffRule
 log = logging.getLogger(__name__)
 
 INGEST_CHUNK = 500
+PROGRESS_EVERY_S = 5.0  # at most one edit of a progress reply this often
 #: What the bot needs in a watched channel, by permission attribute and its name in Discord.
 READ_PERMISSIONS = {"view_channel": "View Channel",
                     "read_message_history": "Read Message History"}
@@ -177,6 +180,7 @@ class DiscordAdapter:
         self.processed = 0  # gateway events and catch-ups handled so far (tests wait on it)
         self.caught_up: set[int] = set()  # guilds whose catch-up finished since start
         self.synced: set[int] = set()
+        self.backfills = Backfills(runtime.engine, runtime.store, self.send_dm)
 
     # -- life cycle ---------------------------------------------------------------------
     async def start(self) -> None:
@@ -193,6 +197,7 @@ class DiscordAdapter:
 
     async def stop(self) -> None:
         """Close the connection; what was received is handed to the engine first."""
+        await self.backfills.stop()
         await self.client.close()
         await self._stop_worker()
 
@@ -364,7 +369,25 @@ class DiscordAdapter:
             total += await self._read(guild, thread, place, cursor, since, initial=initial,
                                       ack=ack)
         self.caught_up.add(guild.id)
+        self._spawn(self._resume_backfill(guild), f"backfill {guild.id}")
         log.info("catch-up in %s (%s) done: %d messages read", guild.name, guild.id, total)
+
+    # -- backfill ------------------------------------------------------------------------
+    async def history(self, guild: discord.Guild) -> DiscordHistory:
+        """The guild's channels, threads and forum posts, for a backfill."""
+        return DiscordHistory(self, guild, await self.runtime.community_settings(
+            scope_of(guild.id)))
+
+    async def _resume_backfill(self, guild: discord.Guild) -> None:
+        await self.backfills.resume(await self.history(guild))
+
+    async def start_backfill(self, scope: Scope, days: int, requested_by: str | None
+                             ) -> AsyncIterator[Reply] | str:
+        """``/circle backfill``: see ``bot.backfill``."""
+        guild = self.client.get_guild(int(scope.community))
+        if guild is None:
+            return "the bot is not connected to this server"
+        return self.backfills.start(await self.history(guild), days, requested_by)
 
     async def _threads(self, guild: discord.Guild, channels: list[Any], since: datetime
                        ) -> list[discord.Thread]:
@@ -472,6 +495,16 @@ class DiscordAdapter:
             await interaction.followup.send(ephemeral=ephemeral, **rendered.send_kwargs())  # type: ignore[call-overload]
         except discord.HTTPException as error:
             log.warning("could not answer an interaction: %s", error)
+        if reply.updates is not None:
+            async def edit(update: Reply) -> bool:
+                try:  # an interaction's token lasts 15 minutes
+                    await interaction.edit_original_response(embed=render(update).embed)
+                except discord.HTTPException:
+                    return False
+                return True
+
+            self._spawn(relay_updates(reply.updates, edit, every_s=PROGRESS_EVERY_S),
+                        "progress")
 
     async def run_command(self, interaction: discord.Interaction, name: str,
                           args: dict[str, Any]) -> None:

@@ -10,7 +10,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from aiohttp import web
@@ -23,10 +23,12 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.backfill import Backfills
 from bot.command_text import parse_command_text
 from bot.config import ConfigError, SlackSettings
 from bot.events import Event, MemberJoin, MemberLeave
-from bot.features import Invoker, Reply, UsageError, error_reply
+from bot.features import Invoker, Reply, UsageError, error_reply, relay_updates
+from bot.platforms.slack_backfill import SlackHistory
 from bot.platforms.slack_catchup import (
     AUTH_ERRORS,
     CatchupReport,
@@ -56,6 +58,9 @@ log = logging.getLogger(__name__)
 
 USER_CACHE_S = 3600.0
 RATE_LIMIT_RETRIES = 5
+# A response_url takes 5 answers in 30 minutes: the reply itself, then a few progress edits.
+PROGRESS_EVERY_S = 60.0
+PROGRESS_EDITS = 4
 BUTTON_ACTION = re.compile(r"^[A-Za-z0-9_.\-]+:")
 MEMBER_EVENTS = ("member_joined_channel", "member_left_channel", "team_join", "user_change")
 
@@ -106,6 +111,7 @@ class SlackAdapter:
         self._socket: Any = None
         self._runner: web.AppRunner | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self.backfills = Backfills(runtime.engine, runtime.store, self.send_dm)
         self._register()
 
     # -- wiring ------------------------------------------------------------------------
@@ -154,11 +160,13 @@ class SlackAdapter:
         finally:
             await self._release_held()
             self.ready.set()
+        self._spawn(self.backfills.resume(self.history(self.scope(self.team_id))))
         await self._stopped.wait()
 
     async def stop(self) -> None:
         """Disconnect, then hand what was received to the engine."""
         self._stopped.set()
+        await self.backfills.stop()
         for task in list(self._tasks):
             task.cancel()
         if self._socket is not None:
@@ -205,6 +213,17 @@ class SlackAdapter:
         for channel, reason in report.skipped.items():
             self.problems[f"channel {channel}"] = reason
         return report
+
+    # -- backfill ---------------------------------------------------------------------
+    def history(self, scope: Scope) -> SlackHistory:
+        """The workspace's history, channel by channel, for a backfill."""
+        return SlackHistory(SlackCatchup(self.client, scope.community, self.bot_user,
+                                         self.author), scope)
+
+    async def start_backfill(self, scope: Scope, days: int, requested_by: str | None
+                             ) -> AsyncIterator[Reply] | str:
+        """``/circle backfill``: see ``bot.backfill``."""
+        return self.backfills.start(self.history(scope), days, requested_by)
 
     async def _release_held(self) -> None:
         held, self._held = self._held or [], None
@@ -416,6 +435,13 @@ class SlackAdapter:
             await self._respond(respond, reply, public=True, scope=scope)
             return
         await self._respond(respond, reply)
+        if reply.updates is not None:
+            async def edit(update: Reply) -> bool:
+                await self._respond(respond, update, replace=True)
+                return True
+
+            self._spawn(relay_updates(reply.updates, edit, every_s=PROGRESS_EVERY_S,
+                                      limit=PROGRESS_EDITS))
         if reply.file is not None:
             await self.send_dm(scope, user, Reply(title=reply.title, file=reply.file,
                                                   text="Your file, as asked."))

@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.scope import Scope
 from bot.store import community, credit_reads, metric_reads, reads
+from bot.store.backfills import BackfillJob, BackfillQueries
 from bot.store.credit_reads import CreditRow
 from bot.store.dashboard_reads import DashboardQueries
 from bot.store.database import Database, analyze
@@ -15,13 +16,13 @@ from bot.store.privacy_ops import PrivacyQueries
 from bot.store.weekly import WeeklyQueries
 from bot.store.writes import purge_expired_excerpts, write_batch
 
-__all__ = ["AnswerFact", "CreditRow", "MemberFact", "QuestionFact", "Store"]
+__all__ = ["AnswerFact", "BackfillJob", "CreditRow", "MemberFact", "QuestionFact", "Store"]
 
 INGEST_TABLES = ("messages", "answers", "acks", "activity_days", "members", "excerpts")
 ANALYZE_EVERY = 5000  # messages written (at least) between two ANALYZE on PostgreSQL
 
 
-class Store(WeeklyQueries, PrivacyQueries, DashboardQueries, Database):
+class Store(WeeklyQueries, PrivacyQueries, DashboardQueries, BackfillQueries, Database):
     """Every read and write the bot makes, as readable async methods."""
 
     @classmethod

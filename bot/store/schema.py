@@ -252,3 +252,24 @@ alerts_sent = Table(
     Column("sent_at", Float, nullable=False),
 )
 Index("ix_alerts_sent_at", alerts_sent.c.sent_at)
+
+# A history read beyond catch-up (``/circle backfill``), one per community at a time: what
+# was asked, and (below) the channels and threads already read, so a restart resumes it.
+backfills = Table(
+    "backfills",
+    metadata,
+    *_scope(),
+    Column("days", Integer, nullable=False),
+    Column("since_ts", Float, nullable=False),  # read back to here
+    Column("requested_by", String(64)),  # who to tell when done (cleared when done)
+    Column("started_at", Float, nullable=False),
+    Column("finished_at", Float),
+    Column("messages", Integer, nullable=False, default=0),
+)
+
+backfill_places = Table(
+    "backfill_places",
+    metadata,
+    *_scope(),
+    Column("place", String(200), primary_key=True),  # a channel, or "channel/thread"
+)

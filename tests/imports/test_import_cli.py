@@ -318,3 +318,11 @@ async def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     assert report.stats.messages == 10
     shown = out.getvalue()
     assert "importing" in shown and "10 messages" in shown and "msg/s" in shown
+
+
+def test_backfill_needs_a_platform_and_a_sane_number_of_days(tmp_path: Path) -> None:
+    db = ["--db", str(tmp_path / "db.sqlite")]
+    nothing = runner.invoke(app, ["backfill", "--days", "30", *db], env={
+        "INNERCIRCLE_DISCORD_TOKEN": "", "INNERCIRCLE_SLACK_BOT_TOKEN": ""})
+    assert nothing.exit_code == 2 and "nothing to connect to" in flat(nothing.stderr)
+    assert runner.invoke(app, ["backfill", "--days", "0", *db]).exit_code == 2
