@@ -75,8 +75,11 @@ async def serve(db: str, port: int) -> None:
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
+    # as ``innercircle dashboard serve`` does: the weekly trends computed once at start
+    warming = asyncio.create_task(server.warm(store, Settings(), now=END.timestamp()))
     print("ready", flush=True)
     await asyncio.Event().wait()
+    warming.cancel()
 
 
 def free_port() -> int:

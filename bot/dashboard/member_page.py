@@ -31,8 +31,9 @@ async def member(view: View, user: str) -> Page:
                                      staff_view=True, excerpts=True, now=view.now)
     if user not in view.members and not credited:
         raise NoSuchMember(user)
-    ranked = await reports.helpers(view.store, view.scope, view.period, view.settings)
-    entry = next((e for e in ranked if e.advocate.user == user), None)
+    mine = await reports.helpers(view.store, view.scope, view.period, view.settings,
+                                 involving=user)
+    entry = next((e for e in mine if e.advocate.user == user), None)
     messages = await view.store.message_infos(
         view.scope, [x.answer_id for x in credited] + [x.question_id for x in credited])
     await view.load_names({x.asker for x in credited if x.asker})

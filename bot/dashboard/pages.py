@@ -100,7 +100,7 @@ async def advocates(view: View) -> Page:
     for name, caption, staff in (("advocates", "Peer advocates", False),
                                  ("staff", "Staff (ranked apart)", True)):
         table = DataTable(name, caption, list(columns),
-                          empty="No answers in this period.")
+                          empty="No answers in this period.", page_rows=100)
         shown = [e for e in ranked if e.advocate.is_staff == staff
                  and view.nameable(e.advocate.user)]
         for rank, entry in enumerate(shown, start=1):

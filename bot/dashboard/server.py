@@ -3,27 +3,69 @@ event loop (``[dashboard] enabled = true`` in ``innercircle run``); and making l
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import time
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 from aiohttp import web
 
+from bot import reports
 from bot.config import DashboardSettings, Settings
 from bot.dashboard import access
 from bot.dashboard.app import make_app
+from bot.period import weeks_back
 from bot.scope import Scope
 from bot.store import Store
+
+log = logging.getLogger(__name__)
 
 
 async def start(store: Store, settings: Settings, host: str | None = None,
                 port: int | None = None) -> web.AppRunner:
-    """Listen on ``host:port`` (default: ``[dashboard]``); stop with ``runner.cleanup()``."""
-    runner = web.AppRunner(await make_app(store, settings), access_log=None)
+    """Listen on ``host:port`` (default: ``[dashboard]``); stop with ``runner.cleanup()``.
+    Each community's weekly trend is computed once in the background right away, so that
+    the week cache already holds it when the first overview is opened."""
+    app = await make_app(store, settings)
+    app.on_startup.append(lambda app: _begin_warming(app, store, settings))
+    app.on_cleanup.append(_stop_warming)
+    runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.dashboard.host if host is None else host,
                        settings.dashboard.port if port is None else port)
     await site.start()
     return runner
+
+
+WARMING: web.AppKey[asyncio.Task[None]] = web.AppKey("warming", asyncio.Task)
+
+
+async def _begin_warming(app: web.Application, store: Store, settings: Settings) -> None:
+    app[WARMING] = asyncio.create_task(warm(store, settings), name="dashboard-warm")
+
+
+async def _stop_warming(app: web.Application) -> None:
+    task = app.get(WARMING)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def warm(store: Store, settings: Settings, weeks: int = 12, now: float | None = None
+               ) -> None:
+    """Compute every community's weekly trend once (the overview's slowest part); complete
+    weeks then come from the week cache."""
+    try:
+        for scope in await store.communities():
+            community = settings.community.with_overrides(await store.settings_overrides(scope))
+            when = datetime.fromtimestamp(time.time() if now is None else now, UTC)
+            span = weeks_back(when, community.timezone, weeks)
+            await reports.weekly_series(store, scope, span, community)
+    except Exception as error:  # a cold cache is slower, never broken
+        log.warning("dashboard: warming the weekly trends failed: %s", error)
 
 
 def link(key: bytes, settings: DashboardSettings, scope: Scope, ttl_s: float | None = None,

@@ -38,6 +38,11 @@ class DataTable:
     columns: list[Column]
     rows: list[list[Cell]] = field(default_factory=list)
     empty: str = "Nothing in this period."
+    page_rows: int = 200  # shown on the page; the CSV has every row
+
+    @property
+    def shown_rows(self) -> list[list[Cell]]:
+        return self.rows[:self.page_rows]
 
     def csv(self) -> str:
         """The table as CSV: raw values (rates as fractions, durations in seconds, times in

@@ -126,9 +126,10 @@ class Store(WeeklyQueries, PrivacyQueries, DashboardQueries, BackfillQueries, Da
         async with self.engine.connect() as conn:
             return await metric_reads.question_facts(conn, scope, since, until)
 
-    async def answer_facts(self, scope: Scope, since: float, until: float) -> list[AnswerFact]:
+    async def answer_facts(self, scope: Scope, since: float, until: float,
+                           involving: str | None = None) -> list[AnswerFact]:
         async with self.engine.connect() as conn:
-            return await metric_reads.answer_facts(conn, scope, since, until)
+            return await metric_reads.answer_facts(conn, scope, since, until, involving)
 
     async def peer_answer_counts(self, scope: Scope, since: float, until: float
                                  ) -> dict[str, int]:

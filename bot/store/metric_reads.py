@@ -82,27 +82,29 @@ async def question_facts(
 
 
 async def answer_facts(
-    conn: AsyncConnection, scope: Scope, since: float, until: float
+    conn: AsyncConnection, scope: Scope, since: float, until: float,
+    involving: str | None = None,
 ) -> list[AnswerFact]:
-    """Counted answers given in [since, until) to live questions by someone else."""
-    rows = await fetch_tuples(
-        conn,
-        select(
-            a.c.question_id,
-            a.c.answerer,
-            a.c.asker,
-            a.c.question_ts,
-            a.c.ts,
-            a.c.answerer_is_staff,
-            a.c.acknowledged,
-        ).where(
-            in_scope(a, scope),
-            a.c.ts >= since,
-            a.c.ts < until,
-            a.c.active == true(),
-            a.c.answerer != a.c.asker,
-        ),
+    """Counted answers given in [since, until) to live questions by someone else (only those
+    ``involving`` a member as answerer or asker, when given)."""
+    query = select(
+        a.c.question_id,
+        a.c.answerer,
+        a.c.asker,
+        a.c.question_ts,
+        a.c.ts,
+        a.c.answerer_is_staff,
+        a.c.acknowledged,
+    ).where(
+        in_scope(a, scope),
+        a.c.ts >= since,
+        a.c.ts < until,
+        a.c.active == true(),
+        a.c.answerer != a.c.asker,
     )
+    if involving is not None:
+        query = query.where(or_(a.c.answerer == involving, a.c.asker == involving))
+    rows = await fetch_tuples(conn, query)
     if conn.dialect.name == "sqlite":  # booleans come back as 0/1
         return [AnswerFact(q, h, k, qts, ts, staff == 1, ack == 1)
                 for q, h, k, qts, ts, staff, ack in rows]
