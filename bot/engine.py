@@ -410,17 +410,18 @@ class Engine:
         if in_thread:
             assert event.thread is not None
             state.mark_threaded(event.thread)
-        credit = decide_credit(
+        asked = state.candidate(linked, window)
+        root = (state.candidate(event.thread, state.windows.get((event.channel, None)))
+                if in_thread else None)
+        credit = None if asked is None and root is None else decide_credit(
             Incoming(event.id, author, event.text, ts, question, event.reply_to,
                      event.thread if in_thread else None, event.mentions, kind),
-            state.candidate(linked, window),
-            state.candidate(event.thread, state.windows.get((event.channel, None)))
-            if in_thread else None,
+            asked, root,
             lambda question_id: self.linker.link_confidence(utterance, window, question_id,
                                                             state.signals))
         if credit is not None and credit.kept:
-            asked = state.recent[credit.question_id]
-            answer = AnswerInfo(asked.id, event.id, author, asked.author, asked.ts, ts,
+            target = state.recent[credit.question_id]
+            answer = AnswerInfo(target.id, event.id, author, target.author, target.ts, ts,
                                 credit.route, staff, credit.credited, credit.confidence)
             batch.answers.append(answer)
             state.remember_answer(answer)

@@ -142,8 +142,8 @@ def decide_credit(message: Incoming, linked: Candidate | None, root: Candidate |
         link_confidence=link_confidence(question.info.id)
         if route == "implicit" and link_confidence is not None else None)
     credited = is_credited(confidence, route)
-    liftable = confidence > 0.0 and revise(confidence, route, acknowledged=True)[1]
-    return Credit(question.info.id, route, confidence, credited, credited or liftable)
+    kept = credited or (confidence > 0.0 and revise(confidence, route, acknowledged=True)[1])
+    return Credit(question.info.id, route, confidence, credited, kept)
 
 
 def revise(confidence: float, route: str, *, acknowledged: bool = False,
