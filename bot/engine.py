@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from bot import asker_evidence
 from bot.config import CommunitySettings
 from bot.corrections import CorrectionResult, Corrections
 from bot.events import (
@@ -34,25 +35,16 @@ from bot.events import (
     Thanks,
     UnmarkAnswer,
 )
-from bot.memory import THANKS_REACH_S, CommunityMemory, window_key
+from bot.memory import CommunityMemory, window_key
 from bot.scope import Scope
 from bot.settings_cache import SettingsCache
-from bot.signals.credit import (
-    ASKED_AGAIN_REACH_S,
-    IMPLICIT_REACH_S,
-    UNADDRESSED_THANKS_REACH_S,
-    Incoming,
-    asks_again,
-    decide_credit,
-    revisable,
-    revise,
-)
+from bot.signals.credit import IMPLICIT_REACH_S, Incoming, decide_credit
 from bot.signals.links import Linker, default_linker
 from bot.signals.questions import is_question
 from bot.signals.thanks import is_non_answer, is_thanks
 from bot.signals.utterance import Utterance
 from bot.store import Store
-from bot.store.facts import Ack, AnswerInfo, FactBatch, MessageInfo
+from bot.store.facts import AnswerInfo, FactBatch, MessageInfo
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -428,9 +420,9 @@ class Engine:
             stats.answers += credit.credited
         if credit is None or not credit.credited:
             if not question and is_thanks(event.text):
-                self._thanks_message(state, event, author, parent, ts, batch, window)
+                asker_evidence.thanks_message(state, event, author, parent, ts, batch, window)
             elif question:
-                self._asked_again(state, window, author, event.text, ts, batch)
+                asker_evidence.asked_again(state, window, author, event.text, ts, batch)
 
         info = MessageInfo(event.id, event.channel, author, ts, event.thread, question, False,
                            False, staff, parent)
@@ -480,112 +472,13 @@ class Engine:
             return
         batch.excerpts[message_id] = (" ".join(text.split())[:EXCERPT_CHARS], ts + retention)
 
-    def _thanks_message(self, state: CommunityMemory, event: Message, author: str,
-                        parent: str | None, ts: float, batch: FactBatch,
-                        window: list[Utterance]) -> None:
-        """A thank-you acknowledges the thanked helper's latest answer to the author (and
-        raises a candidate below the credit threshold, see ``revise``). One addressed to
-        nobody in particular acknowledges the latest answer the author got here."""
-        before = len(batch.acks)
-        helpers: list[str] = []
-        target = state.recent.get(parent) if parent else None
-        if target is not None and target.author != author:
-            helpers.append(target.author)
-        helpers.extend(u for u in event.mentions if u != author and u not in helpers)
-        for helper in helpers:
-            answer = None
-            if target is not None and target.author == helper:
-                rows = state.answers.get(target.id, [])
-                # only a thank-you that replies to the message may lift it: the linker's
-                # guess of what a thank-you answers is no evidence about that message
-                answer = (self._acknowledged(state, rows, author, ts, batch)
-                          if event.reply_to == target.id else
-                          next((a for a in rows if a.asker == author and a.active), None))
-            if answer is None:
-                answer = state.latest_answer.get((author, helper))
-            if answer is None or not answer.active or ts - answer.ts > THANKS_REACH_S:
-                continue
-            answer.acknowledged = True
-            batch.acks.append(Ack(f"msg:{event.id}:{helper}", answer.question_id, helper,
-                                  author, ts))
-        if len(batch.acks) == before and not event.mentions:
-            self._unaddressed_thanks(state, event, author, ts, batch, window)
-
-    def _unaddressed_thanks(self, state: CommunityMemory, event: Message, author: str,
-                            ts: float, batch: FactBatch, window: list[Utterance]) -> None:
-        """The latest counted answer the author got here. Only a counted one: a thank-you
-        that points at no message is no evidence about which candidate helped."""
-        for utterance in reversed(window):
-            if ts - utterance.ts > UNADDRESSED_THANKS_REACH_S:
-                return
-            for answer in state.answers.get(utterance.id, ()):
-                if answer.asker == author and answer.active:
-                    answer.acknowledged = True
-                    batch.acks.append(Ack(f"msg:{event.id}:{answer.answerer}",
-                                          answer.question_id, answer.answerer, author, ts))
-                    return
-
-    def _acknowledged(self, state: CommunityMemory, rows: list[AnswerInfo], asker: str,
-                      ts: float, batch: FactBatch) -> AnswerInfo | None:
-        """The answer among ``rows`` that ``asker`` acknowledges now: a counted one, else a
-        candidate the acknowledgement lifts over the threshold while its window is open."""
-        for answer in rows:
-            if answer.asker == asker and answer.active:
-                return answer
-        window = state.settings.answer_window_hours * 3600
-        for answer in rows:
-            if (answer.asker != asker or ts - answer.question_ts > window
-                    or not revisable(answer.confidence, answer.active, answer.via)):
-                continue
-            assert answer.confidence is not None
-            answer.confidence, answer.active = revise(answer.confidence, answer.via,
-                                                      acknowledged=True)
-            batch.revised_answers.append(answer)
-            state.remember_answer(answer)
-            if answer.active:
-                return answer
-        return None
-
-    def _asked_again(self, state: CommunityMemory, window: list[Utterance], asker: str,
-                     text: str, ts: float, batch: FactBatch) -> None:
-        """The asker asks about the same thing again soon after being answered here: the
-        answers they did not acknowledge lose confidence."""
-        if not state.latest_answer:
-            return
-        asked = {u.id: u.text for u in window if u.author == asker and u.is_question}
-        for utterance in reversed(window):
-            if ts - utterance.ts > ASKED_AGAIN_REACH_S:
-                break
-            for answer in state.answers.get(utterance.id, ()):
-                if (answer.asker != asker or not answer.active or answer.acknowledged
-                        or not revisable(answer.confidence, answer.active, answer.via)
-                        or not asks_again(text, asked.get(answer.question_id, ""))):
-                    continue
-                assert answer.confidence is not None
-                answer.confidence, answer.active = revise(answer.confidence, answer.via,
-                                                          asked_again=True)
-                batch.revised_answers.append(answer)
-
     def _on_reaction(self, state: CommunityMemory, event: Reaction, batch: FactBatch,
                      stats: IngestStats, *, removed: bool) -> None:
         if event.emoji not in state.ack_emoji:
             return
         user = state.identity(event.user, event.ts.timestamp())
-        if user is None:
-            return
-        rows = state.answers.get(event.message, [])
-        if not removed:
-            self._acknowledged(state, rows, user, event.ts.timestamp(), batch)
-        for answer in rows:
-            if answer.asker != user or not answer.active:
-                continue
-            source = f"react:{event.message}:{user}:{event.emoji}"
-            if removed:
-                batch.removed_acks.add(source)
-            else:
-                answer.acknowledged = True
-                batch.acks.append(Ack(source, answer.question_id, answer.answerer, user,
-                                      event.ts.timestamp()))
+        if user is not None:
+            asker_evidence.reaction(state, event, user, batch, removed=removed)
 
     def _on_edit(self, state: CommunityMemory, event: MessageEdit, batch: FactBatch) -> None:
         info = state.recent.get(event.id)
