@@ -10,10 +10,8 @@ database, so the batch before them is written first.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -21,6 +19,7 @@ from typing import TypeVar
 from bot import asker_evidence
 from bot.config import CommunitySettings
 from bot.corrections import CorrectionResult, Corrections
+from bot.delivery import RETRY_DELAYS, Delivery, with_retries
 from bot.events import (
     Event,
     MarkAnswer,
@@ -51,7 +50,6 @@ T = TypeVar("T")
 
 EXCERPT_CHARS = 200
 DAY = 86400
-RETRY_DELAYS = (1.0, 5.0, 30.0)  # seconds between attempts to write a live batch
 YIELD_EVERY = 200  # events computed between two turns of the event loop
 
 
@@ -92,107 +90,43 @@ class Engine:
         # Without a clock, expired text is left to the purge job (tests of dated chat).
         self.clock = clock
         self.corrections = Corrections(store)
-        self.undelivered = undelivered
-        self.retry_delays = retry_delays
+        self.delivery = Delivery(self, batch_size=batch_size, flush_interval=flush_interval,
+                                 undelivered=undelivered, retry_delays=retry_delays)
+        self._write_delays: tuple[float, ...] = ()
         self.linker = linker or default_linker()
         self.batch_size = batch_size
         self.flush_interval = flush_interval
         self._communities: dict[Scope, CommunityMemory] = {}
         self._lock = asyncio.Lock()
-        self._queue: asyncio.Queue[tuple[Event, bool]] = asyncio.Queue()
-        self._worker: asyncio.Task[None] | None = None
         self.last_event_at: dict[Scope, float] = {}
 
-    # -- live stream -----------------------------------------------------------------
+    # -- live stream (bot/delivery.py) ------------------------------------------------
     async def start(self) -> None:
         """Start writing submitted events in the background."""
-        if self._worker is None:
-            self._worker = asyncio.create_task(self._drain_forever(), name="engine-writer")
+        await self.delivery.start()
 
     async def submit(self, event: Event, *, catchup: bool = False) -> None:
         """Queue a live event; it is written within ``flush_interval`` seconds."""
-        await self._queue.put((event, catchup))
+        await self.delivery.submit(event, catchup=catchup)
 
     async def flush(self) -> None:
         """Write everything submitted so far (including a batch the writer holds)."""
-        while not self._queue.empty():
-            await self._drain_once(block=False)
-        await self._queue.join()
+        await self.delivery.flush()
 
     async def stop(self) -> None:
-        """Write what is queued, then stop the background writer (a clean shutdown)."""
-        if self._worker is not None:
-            self._worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._worker
-            self._worker = None
-        await self.flush()
+        """Stop the background writer: every accepted event is written or kept in the
+        undelivered file (a clean shutdown, bounded in time)."""
+        await self.delivery.stop()
 
-    async def _drain_forever(self) -> None:
-        while True:
-            try:
-                await self._drain_once(block=True)
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # the bot keeps running; the batch is logged, not lost silently
-                log.exception("writing a batch of events failed")
-
-    async def _drain_once(self, *, block: bool) -> None:
-        pending: list[tuple[Event, bool]] = []
-        if block:
-            try:
-                pending.append(await self._queue.get())
-                deadline = asyncio.get_running_loop().time() + self.flush_interval
-                while len(pending) < self.batch_size:
-                    timeout = deadline - asyncio.get_running_loop().time()
-                    if timeout <= 0:
-                        break
-                    try:
-                        pending.append(await asyncio.wait_for(self._queue.get(), timeout))
-                    except TimeoutError:
-                        break
-            except asyncio.CancelledError:  # stopping: give the batch back, in order
-                rest = [self._queue.get_nowait() for _ in range(self._queue.qsize())]
-                for item in pending + rest:
-                    self._queue.put_nowait(item)
-                    self._queue.task_done()
-                raise
-        while len(pending) < self.batch_size and not self._queue.empty():
-            pending.append(self._queue.get_nowait())
-        live = [e for e, c in pending if not c]
-        catchup = [e for e, c in pending if c]
+    async def ingest_live(self, events: list[Event], *, catchup: bool,
+                          retry_delays: Sequence[float]) -> None:
+        """Ingest live events; each write is retried after ``retry_delays`` while the
+        database is away, with memory kept as it is (so nothing is computed twice)."""
+        self._write_delays = tuple(retry_delays)
         try:
-            if catchup:
-                await self._deliver(catchup, catchup=True)
-            if live:
-                await self._deliver(live, catchup=False)
+            await self.ingest(events, catchup=catchup)
         finally:
-            for _ in pending:
-                self._queue.task_done()
-
-    async def _deliver(self, events: list[Event], *, catchup: bool) -> None:
-        """Ingest live events, retrying while the database is away. A batch that still
-        fails is appended to the ``undelivered`` JSONL file, for ``innercircle replay``."""
-        for attempt, delay in enumerate((*self.retry_delays, None), start=1):
-            try:
-                await self.ingest(events, catchup=catchup)
-                return
-            except Exception:
-                log.exception("writing %d events failed (attempt %d)", len(events), attempt)
-                # Memory may be ahead of the database now: start again from what is stored.
-                for scope in {Scope(e.platform, e.community) for e in events}:
-                    self.forget_state(scope)
-                if delay is not None:
-                    await asyncio.sleep(delay)
-        if self.undelivered is None:
-            log.error("%d events could not be written and are lost", len(events))
-            return
-        self.undelivered.parent.mkdir(parents=True, exist_ok=True)
-        with self.undelivered.open("a", encoding="utf-8") as handle:
-            for event in events:
-                handle.write(json.dumps(event.to_json(), ensure_ascii=False) + "\n")
-        log.error("%d events could not be written; kept in %s (replay them with "
-                  "`innercircle replay`)", len(events), self.undelivered)
+            self._write_delays = ()
 
     # -- batches ---------------------------------------------------------------------
     async def apply(self, event: Event) -> CorrectionResult | None:
@@ -285,7 +219,8 @@ class Engine:
 
     async def _write(self, batch: FactBatch, stats: IngestStats) -> None:
         if batch:
-            stats.acks += await self.store.write(batch)
+            stats.acks += await with_retries(lambda: self.store.write(batch),
+                                             self._write_delays, "a batch of facts")
 
     async def _prefetch(self, state: CommunityMemory, events: list[Event]) -> None:
         """Load the earlier messages and answers this batch refers to, and learn which of its
@@ -315,16 +250,22 @@ class Engine:
         fresh = [e.id for e in events if isinstance(e, Message) and e.id not in state.recent
                  and e.ts.timestamp() <= state.newest_stored]
         stored = await self.store.stored_message_ids(state.scope, fresh) if fresh else set()
-        missing = [i for i in wanted | stored
-                   if i not in state.recent and (i not in own or i in stored)]
+        # Stored messages of this batch (a resumed replay, a catch-up overlap) pass through
+        # memory again, as they did when they were written, but are not written twice.
+        state.replaying = stored
+        missing = [i for i in wanted - own if i not in state.recent]
         if missing:
             for info in (await self.store.message_infos(state.scope, missing)).values():
                 state.remember(info)
         await self._seed_windows(state, events)
         missing_answers = [i for i in answer_targets if i not in state.answers]
         if missing_answers:
+            # Only what was stored before this batch: a later answer (written by another
+            # writer already further on, or before a restart) comes again from its message.
+            begins = min(e.ts for e in events).timestamp()
             for answer in await self.store.answers_by_message(state.scope, missing_answers):
-                state.remember_answer(answer)
+                if answer.ts < begins:
+                    state.remember_answer(answer)
 
     async def _seed_windows(self, state: CommunityMemory, events: list[Event]) -> None:
         """After a restart a channel's linking window is empty: put back the questions
@@ -381,6 +322,9 @@ class Engine:
         if author is None:
             stats.ignored += 1
             return
+        if event.id in state.replaying:  # stored already: rebuild memory, write nothing
+            stats.duplicates += 1
+            batch, stats = FactBatch(batch.scope), IngestStats()
         settings = state.settings
         staff = state.is_staff(event)
         kind = state.channel_kind(event.channel, event.channel_kind)
@@ -439,7 +383,6 @@ class Engine:
             stats.questions += 1
             self._keep_excerpt(settings, batch, event.id, event.text, ts)
         day = int(ts // DAY)
-        batch.activity[(author, day)] = batch.activity.get((author, day), 0) + 1
         name = event.author_name if author == event.author else None
         written = state.members_written.get(author)
         week = day // 7

@@ -52,6 +52,7 @@ class CommunityMemory:
         self.channel_names: dict[str, str] = {}  # names written (or queued) this run
         # the newest message time stored (or about to be): newer messages are surely new
         self.newest_stored: float | None = None
+        self.replaying: set[str] = set()  # this batch's messages that are stored already
 
     # -- who is who --------------------------------------------------------------------
     def identity(self, user: str, ts: float) -> str | None:

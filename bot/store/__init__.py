@@ -36,6 +36,8 @@ class Store(WeeklyQueries, PrivacyQueries, DashboardQueries, BackfillQueries, Da
         """Write ``batch`` in one transaction; how many acknowledgements were new."""
         since = batch.health_changed_since()  # before the write adds what it touched
         async with self.engine.begin() as conn:
+            if self.dialect == "sqlite":  # take the write lock first (see write_batch)
+                await conn.exec_driver_sql("BEGIN IMMEDIATE")
             new_acks = await write_batch(conn, batch)
         if since != float("inf"):
             self.changed(batch.scope, since)

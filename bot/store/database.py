@@ -72,6 +72,9 @@ class Database:
                 # migrates, the others wait for it and find the schema up to date.
                 await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
                                    {"key": MIGRATION_LOCK})
+            elif engine.dialect.name == "sqlite":
+                # The same on SQLite: the write lock, taken before anything is read.
+                await conn.exec_driver_sql("BEGIN IMMEDIATE")
             migrated = await conn.run_sync(upgrade)
             secret = await _ensure_secret(conn)
         if migrated:

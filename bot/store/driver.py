@@ -92,6 +92,17 @@ async def run_bulk(conn: Any, statement: BulkInsert | BulkUpdate, scope: tuple[s
         await driver.execute(statement.postgresql_sql, *scope, *map(list, zip(*rows, strict=True)))
 
 
+async def run_bulk_returning(conn: Any, statement: BulkInsert, scope: tuple[str, str],
+                             rows: Sequence[tuple[Any, ...]], column: str) -> list[Any]:
+    """PostgreSQL: ``statement`` for ``rows``, returning ``column`` of each row it wrote (an
+    ``ON CONFLICT DO NOTHING`` skips the others, even a concurrent writer's)."""
+    raw = await conn.get_raw_connection()
+    records = await raw.driver_connection.fetch(
+        f"{statement.postgresql_sql} RETURNING {column}", *scope,
+        *map(list, zip(*rows, strict=True)))
+    return [record[0] for record in records]
+
+
 async def fetch_tuples(conn: Any, stmt: Any) -> list[tuple[Any, ...]]:
     """Run a SELECT through the driver itself and return plain tuples.
 

@@ -77,7 +77,6 @@ class FactBatch:
     messages: list[tuple[Any, ...]] = field(default_factory=list)
     message_updates: dict[str, dict[str, Any]] = field(default_factory=dict)
     members: dict[str, MemberSeen] = field(default_factory=dict)
-    activity: dict[tuple[str, int], int] = field(default_factory=dict)
     answers: list[AnswerInfo] = field(default_factory=list)
     marked_answers: list[AnswerInfo] = field(default_factory=list)  # (re)activated by a mark
     revised_answers: list[AnswerInfo] = field(default_factory=list)  # confidence moved later

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -11,12 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.scope import Scope
 from bot.store import schema
 from bot.store.dialect import insert_ignore, upsert
-from bot.store.driver import BulkInsert, BulkUpdate, run_bulk
+from bot.store.driver import BulkInsert, BulkUpdate, run_bulk, run_bulk_returning
 from bot.store.facts import AnswerInfo, FactBatch
 from bot.store.schema import in_scope
 
 T = TypeVar("T")
 CHUNK = 500
+DAY = 86400
 
 m, a, k = schema.messages, schema.answers, schema.acks
 
@@ -78,6 +80,25 @@ def chunks(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
         yield batch
 
 
+async def _insert_messages(conn: AsyncConnection, key: tuple[str, str],
+                           rows: list[tuple[Any, ...]]) -> set[str]:
+    """Insert message rows (those stored already are skipped); the ids this write added.
+    On SQLite the caller's transaction holds the write lock (``BEGIN IMMEDIATE``), so the
+    ids found stored before the insert are exactly the ones it skips."""
+    if not rows:
+        return set()
+    if conn.dialect.name != "sqlite":
+        return set(await run_bulk_returning(conn, INSERT_MESSAGES, key, rows, "id"))
+    ids = {row[0] for row in rows}
+    stored: set[str] = set()
+    for part in chunks(sorted(ids)):
+        found = await conn.execute(select(m.c.id).where(
+            _in_scope(m, *key), m.c.id.in_(part)))
+        stored.update(found.scalars())
+    await run_bulk(conn, INSERT_MESSAGES, key, rows)
+    return ids - stored
+
+
 def _in_scope(table: Any, platform: str, community: str) -> Any:
     return in_scope(table, Scope(platform, community))
 
@@ -91,15 +112,19 @@ async def write_batch(conn: AsyncConnection, batch: FactBatch) -> int:
     scope = {"platform": platform, "community": community}
 
     key = (platform, community)
-    await run_bulk(conn, INSERT_MESSAGES, key, batch.messages)
+    added = await _insert_messages(conn, key, batch.messages)
     for message_id, values in batch.message_updates.items():
         await conn.execute(
             update(m).where(_in_scope(m, platform, community), m.c.id == message_id)
             .values(**values)
         )
     await _write_members(conn, batch, key)
+    # Activity counts only the messages this write added: any number of writers of the
+    # same events (a re-run, a second process) count each message once.
+    activity = Counter((row[5], int(row[6] // DAY)) for row in batch.messages
+                       if row[0] in added)
     await run_bulk(conn, ADD_ACTIVITY, key,
-                   [(user, day, n) for (user, day), n in batch.activity.items()])
+                   [(user, day, n) for (user, day), n in activity.items()])
     if batch.answers:
         await run_bulk(conn, INSERT_ANSWERS, key, [_answer_tuple(x) for x in batch.answers])
         await _earlier_first_answers(conn, key, batch.answers)
