@@ -20,8 +20,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+from bot.catchup import HistorySource, PlaceRefused, Start
 from bot.engine import Engine
-from bot.events import Event
 from bot.features import Reply
 from bot.scope import Scope
 from bot.store import Store
@@ -30,24 +30,6 @@ log = logging.getLogger(__name__)
 
 DAY = 86400
 MAX_DAYS = 3650
-
-
-class PlaceRefused(Exception):
-    """The platform would not give this place's history: the reason says why."""
-
-
-class HistorySource(Protocol):
-    """A community's history on one platform, place by place."""
-
-    scope: Scope
-
-    async def places(self, since: float) -> list[str]:
-        """The channels, threads and forum posts to read (keys stable across restarts)."""
-        ...
-
-    def read(self, place: str, since: float) -> AsyncIterator[list[Event]]:
-        """The place's events since ``since``, oldest first, in chunks."""
-        ...
 
 
 @runtime_checkable
@@ -108,23 +90,24 @@ async def run_backfill(source: HistorySource, engine: Engine, store: Store, days
         progress = BackfillProgress(days)
     places = await source.places(since)
     progress.places = len(places)
-    progress.read = sum(1 for p in places if p in done)
+    progress.read = sum(1 for p in places if p.key in done)
     await report(progress)
+    start = Start(None, since, initial=True)  # history: its first members are not new
     for place in places:
-        if place in done:
+        if place.key in done:
             continue
         count = 0
         try:
-            async for events in source.read(place, since):
+            async for events in source.read(place, start):
                 added = (await engine.ingest(events, catchup=True)).messages
                 count += added
                 progress.messages += added
                 await report(progress)
         except PlaceRefused as error:
-            progress.skipped[place] = str(error)
+            progress.skipped[str(place)] = str(error)
             log.warning("backfill of %s: %s skipped: %s", scope, place, error)
         await store.purge_expired_excerpts(clock())
-        await store.backfill_place_done(scope, place, count)
+        await store.backfill_place_done(scope, place.key, count)
         progress.read += 1
         await report(progress)
     await store.finish_backfill(scope, clock())

@@ -31,8 +31,8 @@ async def _communities(adapter: object) -> list[Scope]:
     if isinstance(adapter, DiscordAdapter):
         await adapter.client.wait_until_ready()
         guilds = [g.id for g in adapter.client.guilds]
-        await adapter.wait_until(lambda: set(guilds) <= adapter.caught_up,
-                                 timeout=READY_TIMEOUT_S)
+        await adapter.inbox.wait_until(lambda: set(guilds) <= adapter.caught_up,
+                                       timeout=READY_TIMEOUT_S)
         return [scope_of(g) for g in guilds]
     return []
 

@@ -8,12 +8,13 @@ so buttons keep working after a restart.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import discord
 
 from bot.features import Reply
 from bot.platforms.discord_escape import allowed_mentions, text
+from bot.scope import Scope
 
 COLOURS = {"info": 0x5865F2, "good": 0x57F287, "warn": 0xFEE75C, "error": 0xED4245}
 STYLES = {"primary": discord.ButtonStyle.primary, "danger": discord.ButtonStyle.danger,
@@ -116,3 +117,18 @@ class Rendered:
 def render(reply: Reply) -> Rendered:
     """``reply`` as Discord shows it."""
     return Rendered(embed_of(reply), files_of(reply), view_of(reply), reply.notify)
+
+
+CUSTOM_ID_MAX = 100
+
+
+def for_dm(reply: Reply, scope: Scope) -> Reply:
+    """A DM's buttons carry their community ("<guild id>/<action>"), since a DM has none."""
+    if not reply.buttons:
+        return reply
+    buttons = []
+    for button in reply.buttons:
+        tagged = f"{scope.community}/{button.action}"
+        buttons.append(replace(button, action=tagged) if len(tagged) <= CUSTOM_ID_MAX
+                       else button)
+    return replace(reply, buttons=buttons)

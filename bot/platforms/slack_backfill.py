@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 
 from slack_sdk.errors import SlackApiError
 
-from bot.backfill import PlaceRefused
+from bot.catchup import Place, PlaceRefused, Start
 from bot.events import Event
 from bot.platforms.slack_catchup import AUTH_ERRORS, SlackCatchup, error_code, explain
 from bot.scope import Scope
@@ -38,13 +38,13 @@ class SlackHistory:
         self.reader = reader
         self.scope = scope
 
-    async def places(self, since: float) -> list[str]:
-        return await self.reader.channels()
+    async def places(self, since: float) -> list[Place]:
+        return [Place(c, c) for c in await self.reader.channels()]
 
-    async def read(self, place: str, since: float) -> AsyncIterator[list[Event]]:
+    async def read(self, place: Place, start: Start) -> AsyncIterator[list[Event]]:
         for attempt in range(1, PATIENCE + 1):
             try:
-                events, _ = await self.reader.read_channel(place, {}, since)
+                events, _ = await self.reader.read_channel(place.key, {}, start.since)
                 break
             except SlackApiError as error:
                 code = error_code(error)
@@ -56,5 +56,5 @@ class SlackHistory:
                 if code in AUTH_ERRORS:
                     raise
                 raise PlaceRefused(explain(code)) from None
-        for start in range(0, len(events), CHUNK):
-            yield events[start:start + CHUNK]
+        for offset in range(0, len(events), CHUNK):
+            yield events[offset:offset + CHUNK]

@@ -41,12 +41,13 @@ class Bot:
         self.runtime = runtime
         self.adapter = adapter
         self.task = task
-        self.seen = adapter.processed
+        self.seen = adapter.inbox.handled
 
     async def settle(self, events: int) -> None:
         """Wait until ``events`` more gateway events are handled, then write them."""
         self.seen += events
-        await self.adapter.wait_processed(self.seen)
+        seen = self.seen
+        await self.adapter.inbox.wait_until(lambda: self.adapter.inbox.handled >= seen)
         await self.runtime.engine.flush()
 
     async def stop(self) -> None:
@@ -79,9 +80,9 @@ async def start_bot(fake: FakeDiscord, sqlite_store: Store) -> AsyncIterator[Bot
         adapter = DiscordAdapter(runtime, settings.discord, guild_ready_timeout=0.1)
         task = asyncio.create_task(adapter.start())
         started.append(bot := Bot(runtime, adapter, task))
-        await adapter.wait_until(lambda: fake.guild_id in adapter.caught_up, timeout=15)
+        await adapter.inbox.wait_until(lambda: fake.guild_id in adapter.caught_up, timeout=15)
         await runtime.engine.flush()
-        bot.seen = adapter.processed
+        bot.seen = adapter.inbox.handled
         return bot
 
     yield start

@@ -13,12 +13,14 @@ from discord import app_commands
 from fake_discord import FakeDiscord, User, snowflake
 
 from bot.app import build_runtime
+from bot.channels import ChannelRule
 from bot.config import CommunitySettings
 from bot.events import MessageEdit, ReactionRemove
 from bot.features import Button, Command, Field, MessageAction, Option, Reply
 from bot.platforms import discord_events as conv
-from bot.platforms.discord_adapter import intents, snowflake_after, watches
+from bot.platforms.discord_client import intents
 from bot.platforms.discord_commands import build_tree, describe, option_value
+from bot.platforms.discord_history import snowflake_after
 from bot.platforms.discord_render import DESCRIPTION_MAX, render
 from bot.staff import StaffRule
 
@@ -149,8 +151,9 @@ def test_catch_up_helpers() -> None:
     from_ts = snowflake_after(((since + timedelta(1)).timestamp(), None), since)
     assert discord.utils.snowflake_time(from_ts.id) == since + timedelta(1)
     settings = CommunitySettings(watched_channels=["1", "2"], excluded_channels=["2"])
-    assert watches(settings, 1) and not watches(settings, 2) and not watches(settings, 3)
-    assert watches(CommunitySettings(), 3)
+    rule = ChannelRule(settings)
+    assert rule.watches("1") and not rule.watches("2") and not rule.watches("3")
+    assert ChannelRule(CommunitySettings()).watches("3")
 
 
 def test_a_reply_renders_as_an_embed_with_attachments_and_buttons() -> None:
