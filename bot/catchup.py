@@ -113,11 +113,16 @@ async def catch_up(source: HistorySource, engine: Engine, store: Store, now: flo
     cursors = await store.channel_cursors(scope)
     since = now - days * DAY
     report = CatchupReport()
-    listed = places if places is not None else await source.places(since)
+    try:
+        listed = places if places is not None else await source.places(since)
+    except PlaceRefused as error:  # nothing listed: nothing read, said why
+        log.error("catch-up of %s: %s", scope, error)
+        report.skipped["*"] = str(error)
+        return report
     for place in listed:
         start = plan(place, cursors, since)
         try:
-            report.messages += await ingest_place(source, engine, place, start)
+            await ingest_place(source, engine, place, start, report)
         except PlaceRefused as error:
             log.warning("catch-up of %s skipped %s: %s", scope, place, error)
             report.skipped[str(place)] = str(error)
@@ -128,12 +133,11 @@ async def catch_up(source: HistorySource, engine: Engine, store: Store, now: flo
     return report
 
 
-async def ingest_place(source: HistorySource, engine: Engine, place: Place, start: Start
-                       ) -> int:
-    """Ingest one place's history from ``start``; the messages read."""
-    messages = 0
+async def ingest_place(source: HistorySource, engine: Engine, place: Place, start: Start,
+                       report: CatchupReport) -> None:
+    """Ingest one place's history from ``start``, counting its messages in ``report`` as
+    they are ingested (a refusal half-way keeps what was read)."""
     async for page in source.read(place, start):
         for offset in range(0, len(page), CHUNK):
             await engine.ingest(page[offset:offset + CHUNK], catchup=start.initial)
-        messages += sum(1 for event in page if isinstance(event, Message))
-    return messages
+        report.messages += sum(1 for event in page if isinstance(event, Message))

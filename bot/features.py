@@ -59,9 +59,10 @@ class Button:
     style: Literal["primary", "danger", "secondary"] = "secondary"
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Reply:
-    """A neutral message: every platform renders it natively.
+    """A neutral message: every platform renders it natively. Frozen: a changed reply is a
+    new one (``dataclasses.replace``).
 
     ``public``: shown to everyone in the channel (else only to the user who asked).
     ``chart``: a PNG. ``file``: (name, bytes) of an attachment such as an export.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from bot.config import CommunitySettings, DashboardSettings, Settings
@@ -128,8 +129,7 @@ class Runtime:
             if reply is None:
                 return error_reply(f"unknown command {name!r}")
             shown = await reply(ctx)
-            shown.text = f"Unknown command `{name}`. " + shown.text
-            return shown
+            return replace(shown, text=f"Unknown command `{name}`. " + shown.text)
         ctx = await self._context(platform, scope, invoker, channel)
         if command.staff_only and not ctx.invoker.is_staff:
             return error_reply(f"`/circle {name}` is for staff only.")

@@ -1,7 +1,10 @@
-"""The Slack adapter: slack-bolt (Socket Mode or signed HTTP) in, neutral events and runtime
-calls out; neutral replies rendered as Block Kit. No feature logic lives here.
+"""The Slack connection: slack-bolt (Socket Mode or signed HTTP) in, neutral events out; the
+parts that answer interactions (``slack_interactions``) and write to Slack
+(``slack_platform``, the ``Platform`` surface). No feature logic lives here.
 
-One workspace (the bot token's) is one community: ``Scope("slack", team_id)``.
+One workspace (the bot token's) is one community: ``Scope("slack", team_id)``. Events and
+catch-ups go through one ordered inbox (``bot.platforms.inbox``); the first catch-up is put
+in it before connecting, so live events wait until the history before them is in.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ from typing import Any
 
 from aiohttp import web
 from slack_bolt.app.async_app import AsyncApp
-from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -24,20 +26,12 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.backfill import Backfills
-from bot.command_text import parse_command_text
+from bot.catchup import CatchupReport, Place, SourceRefused, catch_up
 from bot.config import ConfigError, SlackSettings
 from bot.events import Event, MemberJoin, MemberLeave
-from bot.features import Invoker, Reply, UsageError, error_reply, relay_updates
-from bot.platforms.slack_backfill import SlackHistory
-from bot.platforms.slack_catchup import (
-    AUTH_ERRORS,
-    CatchupReport,
-    SlackAuthError,
-    SlackCatchup,
-    error_code,
-    explain,
-)
-from bot.platforms.slack_escape import mentioned
+from bot.features import Invoker, Reply
+from bot.platforms.inbox import OrderedInbox
+from bot.platforms.slack_errors import AUTH_ERRORS, SlackAuthError, error_code, explain
 from bot.platforms.slack_events import (
     Author,
     author_from_user,
@@ -45,12 +39,11 @@ from bot.platforms.slack_events import (
     is_talk,
     member_event,
     message_event,
-    message_id,
     reaction_event,
-    split_message_id,
     team_of,
 )
-from bot.platforms.slack_render import fallback_text, message_link, reply_blocks
+from bot.platforms.slack_history import SlackHistory
+from bot.platforms.slack_interactions import SlackInteractions
 from bot.runtime import Runtime
 from bot.scope import Scope
 
@@ -58,17 +51,13 @@ log = logging.getLogger(__name__)
 
 USER_CACHE_S = 3600.0
 RATE_LIMIT_RETRIES = 5
-# A response_url takes 5 answers in 30 minutes: the reply itself, then a few progress edits.
-PROGRESS_EVERY_S = 60.0
-PROGRESS_EDITS = 4
 BUTTON_ACTION = re.compile(r"^[A-Za-z0-9_.\-]+:")
+BACKFILL_PATIENCE = 10  # rate-limited reads of one channel before a backfill skips it
 MEMBER_EVENTS = ("member_joined_channel", "member_left_channel", "team_join", "user_change")
 
 
-class SlackAdapter:
+class SlackAdapter(SlackInteractions):
     """One Slack workspace, connected through slack-bolt; implements ``Platform``."""
-
-    name = "slack"
 
     def __init__(self, runtime: Runtime, settings: SlackSettings,
                  clock: Callable[[], float] = time.time) -> None:
@@ -97,21 +86,17 @@ class SlackAdapter:
         self.team_id: str | None = None
         self.bot_user: str | None = None
         self.ready = asyncio.Event()  # connected and caught up
-        self.received = 0  # events handed to the engine since start
         self.catchup_report: CatchupReport | None = None
         self.problems: dict[str, str] = {}  # what went wrong lately, by where
-        self._received_changed = asyncio.Condition()
-        self._held: list[Event] | None = []  # live events held while catching up
         # Bolt handles each event in a task of its own and a users.info look-up may take a
-        # while: a slot taken on arrival keeps the engine's order the order Slack sent.
-        self._slots: asyncio.Queue[asyncio.Future[Event | None]] = asyncio.Queue()
-        self._forwarder: asyncio.Task[None] | None = None
+        # while: a place reserved on arrival keeps the engine's order the order Slack sent.
+        self.inbox = OrderedInbox(runtime.engine.submit, "slack-events")
+        self.backfills = Backfills(runtime.engine, runtime.store, self.send_dm)
         self._users: dict[str, tuple[float, Author]] = {}
         self._stopped = asyncio.Event()
         self._socket: Any = None
         self._runner: web.AppRunner | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
-        self.backfills = Backfills(runtime.engine, runtime.store, self.send_dm)
         self._register()
 
     # -- wiring ------------------------------------------------------------------------
@@ -140,7 +125,8 @@ class SlackAdapter:
         self.team_id = str(auth["team_id"])
         self.bot_user = auth.get("user_id")
         self.runtime.add_platform(self)
-        self._forwarder = asyncio.create_task(self._forward(), name="slack-events")
+        self.inbox.start()
+        self.inbox.put(self._first_catch_up)
         if self.settings.mode == "socket":
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
@@ -155,13 +141,15 @@ class SlackAdapter:
             log.info("Slack: serving the Events API for workspace %s on http://%s:%s"
                      "/slack/events", self.team_id, self.settings.http_host,
                      self.settings.http_port)
+        await self._stopped.wait()
+
+    async def _first_catch_up(self) -> None:
         try:
             await self.catch_up()
         finally:
-            await self._release_held()
             self.ready.set()
-        self._spawn(self.backfills.resume(self.history(self.scope(self.team_id))))
-        await self._stopped.wait()
+        assert self.team_id is not None
+        self._spawn(self.backfills.resume(await self.history(self.scope(self.team_id))))
 
     async def stop(self) -> None:
         """Disconnect, then hand what was received to the engine."""
@@ -178,33 +166,21 @@ class SlackAdapter:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-        if self._forwarder is not None:
-            try:
-                await asyncio.wait_for(self._slots.join(), 10)
-            except TimeoutError:
-                log.warning("Slack: %d events still being read at shutdown were dropped",
-                            self._slots.qsize())
-            self._forwarder.cancel()
-            self._forwarder = None
-        await self._release_held()
+        left = await self.inbox.stop(timeout=10)
+        if left:
+            log.warning("Slack: %d events still being read at shutdown were dropped", left)
 
     # -- catch-up --------------------------------------------------------------------
     async def catch_up(self, channels: list[str] | None = None) -> CatchupReport:
-        """Read what was said since the last message seen (see ``slack_catchup``)."""
+        """Read what was said since the last message seen (``bot.catchup``), in every
+        channel or in ``channels``; run as an inbox job."""
         assert self.team_id is not None
-        scope = self.scope(self.team_id)
-        settings = await self.runtime.community_settings(scope)
-        cursors = await self.runtime.store.channel_cursors(scope)
-        reader = SlackCatchup(self.client, self.team_id, self.bot_user, self.author)
-
-        async def ingest(events: list[Event], initial: bool) -> None:
-            await self.runtime.engine.ingest(events, catchup=initial)
-
+        source = await self.history(self.scope(self.team_id))
+        places = None if channels is None else [Place(c, c) for c in channels]
         try:
-            report = await reader.run(ingest, cursors, self.clock(),
-                                      self.settings.catchup_days,
-                                      settings.answer_window_hours * 3600, channels)
-        except SlackAuthError as error:
+            report = await catch_up(source, self.runtime.engine, self.runtime.store,
+                                    self.clock(), self.settings.catchup_days, places)
+        except SourceRefused as error:
             log.error("Slack catch-up stopped: %s", error)
             self.problems["catch-up"] = str(error)
             report = CatchupReport()
@@ -215,20 +191,17 @@ class SlackAdapter:
         return report
 
     # -- backfill ---------------------------------------------------------------------
-    def history(self, scope: Scope) -> SlackHistory:
-        """The workspace's history, channel by channel, for a backfill."""
-        return SlackHistory(SlackCatchup(self.client, scope.community, self.bot_user,
-                                         self.author), scope)
+    async def history(self, scope: Scope, patience: int = 1) -> SlackHistory:
+        """The workspace's channels (catch-up; backfill waits out rate limits longer)."""
+        settings = await self.runtime.community_settings(scope)
+        return SlackHistory(self.client, scope.community, self.bot_user, self.author,
+                            settings.answer_window_hours * 3600, patience)
 
     async def start_backfill(self, scope: Scope, days: int, requested_by: str | None
                              ) -> AsyncIterator[Reply] | str:
         """``/circle backfill``: see ``bot.backfill``."""
-        return self.backfills.start(self.history(scope), days, requested_by)
-
-    async def _release_held(self) -> None:
-        held, self._held = self._held or [], None
-        for event in held:
-            await self.runtime.engine.submit(event)
+        source = await self.history(scope, patience=BACKFILL_PATIENCE)
+        return self.backfills.start(source, days, requested_by)
 
     # -- who is who ------------------------------------------------------------------
     async def author(self, user: str) -> Author:
@@ -255,47 +228,13 @@ class SlackAdapter:
         author = await self.author(user)
         return Invoker(user, author.name or name, author.is_staff)
 
-    @staticmethod
-    def scope(team: str) -> Scope:
-        return Scope("slack", team)
-
     def _team(self, body: dict[str, Any]) -> str:
         return team_of(body) or self.team_id or ""
 
     # -- events ----------------------------------------------------------------------
     def _slot(self) -> asyncio.Future[Event | None]:
         """Reserve the next place in the engine's order (call before any ``await``)."""
-        slot: asyncio.Future[Event | None] = asyncio.get_running_loop().create_future()
-        self._slots.put_nowait(slot)
-        return slot
-
-    async def _forward(self) -> None:
-        """Hand events to the engine in the order they arrived."""
-        while True:
-            slot = await self._slots.get()
-            try:
-                event = await slot
-                if event is not None:
-                    await self._submit(event)
-            except Exception:
-                log.exception("a Slack event could not be read")
-            finally:
-                self._slots.task_done()
-
-    async def _submit(self, event: Event) -> None:
-        if self._held is not None:
-            self._held.append(event)
-        else:
-            await self.runtime.engine.submit(event)
-        async with self._received_changed:
-            self.received += 1
-            self._received_changed.notify_all()
-
-    async def wait_received(self, count: int, timeout: float = 10.0) -> None:
-        """Wait until ``count`` events have reached the engine's queue (tests, tools)."""
-        async with self._received_changed:
-            await asyncio.wait_for(
-                self._received_changed.wait_for(lambda: self.received >= count), timeout)
+        return self.inbox.reserve()
 
     async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         slot = self._slot()
@@ -330,7 +269,8 @@ class SlackAdapter:
             self._users.pop(str(user_id), None)
         if user_id and user_id == self.bot_user:
             if event.get("type") == "member_joined_channel" and event.get("channel"):
-                self._spawn(self.catch_up([str(event["channel"])]))  # read the new channel
+                channel = str(event["channel"])
+                self.inbox.put(lambda: self.catch_up([channel]))  # read the new channel
             return None
         name = None
         if isinstance(user_id, str) and not isinstance(user, dict):
@@ -352,188 +292,3 @@ class SlackAdapter:
         task = asyncio.create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-
-    # -- commands, shortcuts, buttons ----------------------------------------------------
-    async def _on_command(self, ack: Any, body: dict[str, Any], respond: AsyncRespond) -> None:
-        await ack()
-        team = self._team(body)
-        user = str(body.get("user_id"))
-        channel = body.get("channel_id")
-        invoker = await self.invoker(user, body.get("user_name"))
-        try:
-            name, args = parse_command_text(str(body.get("text") or ""),
-                                            self.runtime.commands)
-        except UsageError as error:
-            await self._respond(respond, error_reply(str(error)))
-            return
-        reply = await self.runtime.run_command(self, self.scope(team), invoker, name, args,
-                                               channel)
-        await self._answer(respond, self.scope(team), reply, channel, user)
-
-    async def _on_shortcut(self, ack: Any, body: dict[str, Any], respond: AsyncRespond
-                           ) -> None:
-        await ack()
-        team = self._team(body)
-        user = str((body.get("user") or {}).get("id"))
-        channel = str((body.get("channel") or {}).get("id"))
-        ts = str((body.get("message") or {}).get("ts"))
-        invoker = await self.invoker(user, (body.get("user") or {}).get("name"))
-        reply = await self.runtime.run_message_action(
-            self, self.scope(team), invoker, str(body.get("callback_id")),
-            message_id(channel, ts), channel)
-        await self._respond(respond, reply)
-
-    async def _on_button(self, ack: Any, body: dict[str, Any], action: dict[str, Any],
-                         respond: AsyncRespond) -> None:
-        await ack()
-        team = self._team(body)
-        user = str((body.get("user") or {}).get("id"))
-        invoker = await self.invoker(user, (body.get("user") or {}).get("name"))
-        reply = await self.runtime.press_button(self, self.scope(team), invoker,
-                                                str(action.get("action_id")))
-        container = body.get("container") or {}
-        message = body.get("message") or {}
-        channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
-        if reply.tone == "error" or not message.get("ts") or not channel \
-                or container.get("is_ephemeral"):
-            await self._respond(respond, reply, replace=bool(container.get("is_ephemeral"))
-                                and reply.tone != "error")
-            return
-        try:
-            await self.client.chat_update(channel=channel, ts=message["ts"],
-                                          blocks=reply_blocks(reply), text=fallback_text(reply))
-        except SlackApiError as error:
-            log.warning("Slack chat.update in %s failed: %s", channel,
-                        explain(error_code(error)))
-            await self._respond(respond, reply)
-
-    async def _respond(self, respond: AsyncRespond, reply: Reply, *, public: bool = False,
-                       replace: bool = False, scope: Scope | None = None) -> None:
-        """Answer through the request's response_url (works in any channel, even DMs)."""
-        try:
-            names = await self._names_for_others(scope, reply) if public and scope else None
-            response = await respond(text=fallback_text(reply, names),
-                                     blocks=reply_blocks(reply, names),
-                                     response_type="in_channel" if public else "ephemeral",
-                                     replace_original=replace)
-        except Exception:
-            log.warning("Slack: could not answer through response_url", exc_info=True)
-            return
-        if getattr(response, "status_code", 200) != 200:
-            log.warning("Slack: response_url answered %s: %s", response.status_code,
-                        response.body)
-
-    async def _answer(self, respond: AsyncRespond, scope: Scope, reply: Reply,
-                      channel: str | None, user: str) -> None:
-        """A command's reply: public ones posted in the channel (with the chart), the rest
-        only to the user; an attachment that cannot go in an ephemeral reply goes by DM."""
-        if reply.public and channel:
-            if await self.post(scope, channel, reply) is not None:
-                return
-            reply.footer = (reply.footer + " · " if reply.footer else "") + \
-                "Invite me to this channel (/invite) to show charts here."
-            await self._respond(respond, reply, public=True, scope=scope)
-            return
-        await self._respond(respond, reply)
-        if reply.updates is not None:
-            async def edit(update: Reply) -> bool:
-                await self._respond(respond, update, replace=True)
-                return True
-
-            self._spawn(relay_updates(reply.updates, edit, every_s=PROGRESS_EVERY_S,
-                                      limit=PROGRESS_EDITS))
-        if reply.file is not None:
-            await self.send_dm(scope, user, Reply(title=reply.title, file=reply.file,
-                                                  text="Your file, as asked."))
-
-    # -- Platform --------------------------------------------------------------------
-    async def post(self, scope: Scope, channel: str, reply: Reply) -> str | None:
-        """Post ``reply`` in ``channel`` (blocks, then the chart or file in its thread)."""
-        names = await self._names_for_others(scope, reply)
-        try:
-            response = await self.client.chat_postMessage(
-                channel=channel, blocks=reply_blocks(reply, names),
-                text=fallback_text(reply, names), unfurl_links=False, unfurl_media=False)
-        except SlackApiError as error:
-            code = error_code(error)
-            log.warning("Slack %s: posting in %s failed: %s", scope.community, channel,
-                        explain(code))
-            self.problems[f"channel {channel}"] = explain(code)
-            return None
-        posted = str(response.get("channel") or channel)
-        ts = str(response["ts"])
-        await self._attach(posted, ts, reply)
-        return message_id(posted, ts)
-
-    async def _names_for_others(self, scope: Scope, reply: Reply) -> dict[str, str | None]:
-        """Names for the members a message others see mentions without meaning to notify
-        them (leaderboards, digests, lists name; only ``reply.notify`` is pinged)."""
-        users = mentioned(reply.plain_text(marked=True)) - set(reply.notify)
-        if not users:
-            return {}
-        facts = await self.runtime.store.member_facts(scope, users)
-        return {user: facts[user].name if user in facts else None for user in users}
-
-    async def _attach(self, channel: str, thread_ts: str, reply: Reply) -> None:
-        uploads: list[tuple[str, bytes]] = []
-        if reply.chart is not None:
-            uploads.append(("chart.png", reply.chart))
-        if reply.file is not None:
-            uploads.append(reply.file)
-        for filename, content in uploads:
-            try:
-                await self.client.files_upload_v2(channel=channel, thread_ts=thread_ts,
-                                                  filename=filename, content=content,
-                                                  title=reply.title)
-            except SlackApiError as error:
-                log.warning("Slack: uploading %s to %s failed: %s", filename, channel,
-                            explain(error_code(error)))
-
-    async def send_dm(self, scope: Scope, user: str, reply: Reply) -> bool:
-        """A direct message (``conversations.open`` then a post); False when refused."""
-        try:
-            opened = await self.client.conversations_open(users=user)
-        except SlackApiError as error:
-            log.warning("Slack %s: cannot open a DM with %s: %s", scope.community, user,
-                        explain(error_code(error)))
-            return False
-        channel = (opened.get("channel") or {}).get("id")
-        if not channel:
-            return False
-        return await self.post(scope, str(channel), reply) is not None
-
-    async def grant_reward(self, scope: Scope, user: str, reward: str | None) -> str:
-        """Slack has no roles: a reward is a public shout-out in the report channel."""
-        settings = await self.runtime.community_settings(scope)
-        what = f" ({reward})" if reward else ""
-        if not settings.report_channel:
-            return ("Slack has no roles; no report channel is set, so no shout-out was "
-                    "posted. The reward is recorded.")
-        shout = Reply(title="Community shout-out", public=True, tone="good", notify=(user,),
-                      text=f"{self.mention(user)} is recognised as a community advocate{what}. "
-                           "Thank you for helping so many members!")
-        if await self.post(scope, settings.report_channel, shout) is None:
-            return (f"Slack has no roles, and the shout-out in <#{settings.report_channel}> "
-                    "could not be posted (see the log). The reward is recorded.")
-        return f"Slack has no roles: posted a shout-out in <#{settings.report_channel}>."
-
-    def mention(self, user: str) -> str:
-        return f"<@{user}>"
-
-    def message_link(self, scope: Scope, channel: str, message_id: str) -> str | None:
-        try:
-            _, ts = split_message_id(message_id)
-        except ValueError:
-            return None
-        return message_link(channel, ts)
-
-    async def describe_status(self, scope: Scope) -> list[str]:
-        """Slack's part of ``/circle status``: connection, catch-up, what went wrong."""
-        mode = "Socket Mode" if self.settings.mode == "socket" else "HTTP (Events API)"
-        lines = [f"Slack: connected in {mode} as {self.mention(self.bot_user or '?')}; "
-                 f"{self.received} events received since start."]
-        if self.catchup_report is not None:
-            lines.append(f"Catch-up: {self.catchup_report.summary()}.")
-        lines.extend(f"Problem with {where}: {reason}."
-                     for where, reason in sorted(self.problems.items()))
-        return lines

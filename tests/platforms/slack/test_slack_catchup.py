@@ -25,7 +25,7 @@ from bot import reports
 from bot.features import Reply
 from bot.period import period_from
 from bot.platforms.slack_adapter import SlackAdapter
-from bot.platforms.slack_catchup import SlackAuthError
+from bot.platforms.slack_errors import SlackAuthError
 from bot.scope import Scope
 from bot.store import Store
 from bot.store.schema import messages
@@ -68,7 +68,7 @@ async def test_catch_up_after_restart_counts_nothing_twice(fake: FakeSlack,
     history = fake.called("conversations.history")
     assert history[0].status == 429 and history[1].status == 200  # retried after Retry-After
     assert history[0].params == history[1].params
-    assert first.catchup_report is not None and first.catchup_report.channels == 2
+    assert first.catchup_report is not None and first.catchup_report.places == 2
     assert not first.catchup_report.skipped
     assert await stored_messages(sqlite_store) == 5  # the bot message is not one
     assert await figures(first) == (2, 1, 0)  # initial history: nobody counts as new
@@ -111,7 +111,7 @@ async def test_a_channel_slack_refuses_is_skipped_with_its_reason(fake: FakeSlac
     fake.errors[("conversations.history", HELP)] = "not_in_channel"
     adapter = await start_bot()
     report = adapter.catchup_report
-    assert report is not None and report.channels == 1
+    assert report is not None and report.places == 1
     assert "not a member of the channel" in report.skipped[HELP]
     assert await stored_messages(sqlite_store) == 1
     status = await adapter.describe_status(SCOPE)

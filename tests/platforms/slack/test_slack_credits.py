@@ -21,13 +21,13 @@ async def test_profile_explains_credits_to_the_member_and_staff_only(
     await send_event(fake, msg(ALICE, QUESTION, q, channel=GENERAL))
     await send_event(fake, msg(BOB, "Settings → Webhooks → Rotate secret, then update "
                                "WEBHOOK_SECRET in your .env", a, thread_ts=q, channel=GENERAL))
-    await adapter.wait_received(2)
+    await adapter.inbox.wait_delivered(2)
     await adapter.runtime.engine.flush()  # the reaction comes minutes later
     await send_event(fake, {"type": "reaction_added", "user": ALICE,
                             "reaction": "white_check_mark",
                             "item": {"type": "message", "channel": GENERAL, "ts": a},
                             "item_user": BOB, "event_ts": stamp(25, now)})
-    await adapter.wait_received(3)
+    await adapter.inbox.wait_delivered(3)
     await adapter.runtime.engine.flush()
 
     own = await command(fake, BOB, "profile", key="own")

@@ -40,7 +40,7 @@ async def test_a_hostile_question_is_quoted_plainly_in_public_lists(
     now = time.time()
     await send_event(fake, msg(ALICE, HOSTILE + " how do I fix it?", stamp(30, now),
                                channel=GENERAL))
-    await adapter.wait_received(1)
+    await adapter.inbox.wait_delivered(1)
     await adapter.runtime.engine.flush()
     for blocks, fallback in [await public(fake, "unanswered public", "u")]:
         for shown in (blocks, fallback):
@@ -59,7 +59,7 @@ async def test_leaderboards_name_without_notifying_and_shout_outs_notify(
                                channel=GENERAL))
     await send_event(fake, msg(BOB, "Settings, then rotate.", stamp(25, now),
                                thread_ts=question, channel=GENERAL))
-    await adapter.wait_received(2)
+    await adapter.inbox.wait_delivered(2)
     await adapter.runtime.engine.flush()
     blocks, fallback = await public(fake, "helpers public", "h")
     for shown in (blocks, fallback):

@@ -65,7 +65,7 @@ async def test_signed_events_and_commands(fake: FakeSlack, start_bot: StartBot) 
     for event in (question, answer):
         status, _ = await post_event(adapter, event)
         assert status == 200
-    await adapter.wait_received(2)
+    await adapter.inbox.wait_delivered(2)
     await adapter.runtime.engine.flush()
 
     body = urlencode(command_body(ALICE, "helpers 7", GENERAL, fake.response_url("http")))
@@ -92,8 +92,8 @@ async def test_forged_or_stale_requests_get_401(fake: FakeSlack, start_bot: Star
     # A genuine request afterwards is the first thing the bot ever received.
     status, _ = await post_event(adapter, msg(BOB, "hello", stamp(4), channel=GENERAL))
     assert status == 200
-    await adapter.wait_received(1)
-    assert adapter.received == 1
+    await adapter.inbox.wait_delivered(1)
+    assert adapter.inbox.delivered == 1
     assert not fake.called("response_url")
 
 

@@ -93,7 +93,7 @@ async def conversation(fake: FakeSlack, adapter: SlackAdapter) -> dict[str, str]
     ]
     for event in events:
         await send_event(fake, event)
-    await adapter.wait_received(9)  # 8 member messages and the reaction; no bot message
+    await adapter.inbox.wait_delivered(9)  # 8 member messages and the reaction; no bot message
     await adapter.runtime.engine.flush()
     return ts
 
@@ -102,7 +102,7 @@ async def test_conversation_becomes_facts_and_commands_answer(fake: FakeSlack,
                                                                start_bot: StartBot) -> None:
     adapter = await start_bot()
     ts = await conversation(fake, adapter)
-    assert adapter.received == 9
+    assert adapter.inbox.delivered == 9
     runtime = adapter.runtime
     settings = await runtime.community_settings(SCOPE)
     span = period_from(None, None, days=7)
@@ -182,7 +182,7 @@ async def test_mark_as_answer_shortcut_credits_the_helper(fake: FakeSlack,
                  stamp(20, now), channel=GENERAL)
     for event in (question, answer):
         await send_event(fake, event)
-    await adapter.wait_received(2)
+    await adapter.inbox.wait_delivered(2)
     await adapter.runtime.engine.flush()
     envelope = await fake.send_envelope("interactive", shortcut_body(
         "mark_answer", ALICE, GENERAL, answer, fake.response_url("mark")))
@@ -224,7 +224,7 @@ async def test_staff_only_shortcut_refused_to_members(fake: FakeSlack,
                 channel=HELP)
     await send_event(fake, hello)
     await send_event(fake, question)
-    await adapter.wait_received(2)
+    await adapter.inbox.wait_delivered(2)
     await adapter.runtime.engine.flush()
 
     assert "is for staff only" in await _not_question(fake, BOB, question, "bob")
@@ -242,7 +242,7 @@ async def test_admin_who_never_posted_may_correct(fake: FakeSlack,
     question = msg(CAROL, "Why does the installer hang on step three?", stamp(10),
                    channel=HELP)
     await send_event(fake, question)
-    await adapter.wait_received(1)
+    await adapter.inbox.wait_delivered(1)
     await adapter.runtime.engine.flush()
     assert await _questions(adapter) == 1
     assert "It no longer counts as a question" in \
@@ -274,7 +274,7 @@ async def test_edits_deletes_and_members(fake: FakeSlack, start_bot: StartBot) -
     # joining a channel is not joining the community: nothing reaches the engine
     await send_event(fake, {"type": "member_joined_channel", "user": CAROL,
                             "channel": GENERAL, "team": TEAM, "event_ts": stamp(9, now)})
-    await adapter.wait_received(5)
+    await adapter.inbox.wait_delivered(5)
     await adapter.runtime.engine.flush()
     settings = await adapter.runtime.community_settings(SCOPE)
     health = await reports.health(adapter.runtime.store, SCOPE,

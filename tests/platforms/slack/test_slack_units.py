@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from bot.app import build_runtime
+from bot.catchup import Place, plan
 from bot.config import Settings
 from bot.events import (
     MemberJoin,
@@ -18,7 +19,6 @@ from bot.events import (
     ReactionRemove,
 )
 from bot.features import Button, Field, Reply
-from bot.platforms.slack_catchup import history_start, threads_to_read
 from bot.platforms.slack_escape import own as escape
 from bot.platforms.slack_events import (
     Author,
@@ -29,6 +29,7 @@ from bot.platforms.slack_events import (
     reaction_event,
     team_of,
 )
+from bot.platforms.slack_history import history_oldest, threads_to_read
 from bot.platforms.slack_render import message_link, reply_blocks
 from bot.store import Store
 
@@ -155,9 +156,14 @@ def test_message_links() -> None:
 
 def test_catch_up_planning() -> None:
     day = 86400
-    assert history_start(None, 100 * day, 14, 3 * day) == 86 * day
-    assert history_start(99 * day, 100 * day, 14, 3 * day) == 96 * day
-    assert history_start(50 * day, 100 * day, 14, 3 * day) == 86 * day
+
+    def oldest(cursor: float | None) -> float:
+        cursors = {} if cursor is None else {"C1": (cursor, None)}
+        return history_oldest(plan(Place("C1", "C1"), cursors, 86 * day), 3 * day)
+
+    assert oldest(None) == 86 * day
+    assert oldest(99 * day) == 96 * day
+    assert oldest(50 * day) == 86 * day
     roots = [{"ts": "10.0", "reply_count": 2, "latest_reply": "30.0"},
              {"ts": "11.0", "reply_count": 1, "latest_reply": "12.0"},
              {"ts": "12.0", "reply_count": 1, "latest_reply": "13.0"},

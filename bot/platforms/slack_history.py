@@ -1,0 +1,171 @@
+"""A Slack workspace's history as ``bot.catchup`` reads it (catch-up and backfill alike).
+
+The places are the channels the bot is a member of (``users.conversations``). A channel is
+read with ``conversations.history`` from the newest message already seen (its cursor) less
+one answer window, so that replies posted during the downtime to a recent question are
+found too, never earlier than the start; then ``conversations.replies`` for the threads
+whose ``latest_reply`` is newer than what was seen of them. The engine drops the messages it
+already knows, so nothing counts twice.
+
+A channel is handed on only when its whole page run was read (Slack returns history newest
+first): a failure half-way (rate limit beyond the retries, ``not_in_channel``) leaves its
+cursor where it was, so the next catch-up reads it again and nothing is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.catchup import Cursor, Place, PlaceRefused, SourceRefused, Start
+from bot.events import Event
+from bot.platforms.slack_errors import AUTH_ERRORS, error_code, explain
+from bot.platforms.slack_events import Author, is_bot_message, is_talk, message_id, to_message
+from bot.scope import Scope
+
+log = logging.getLogger(__name__)
+
+PAGE = 200  # messages a Web API call asks for
+PAGE_EVENTS = 2000  # events handed on at once
+DEFAULT_WAIT_S = 30.0
+
+AuthorLookup = Callable[[str], Awaitable[Author]]
+
+
+def retry_after(error: SlackApiError) -> float:
+    """The seconds Slack asked to wait (``Retry-After``), else a default."""
+    headers = getattr(error.response, "headers", None) or {}
+    try:
+        return float(headers.get("Retry-After") or headers.get("retry-after") or DEFAULT_WAIT_S)
+    except (TypeError, ValueError):
+        return DEFAULT_WAIT_S
+
+
+def history_oldest(start: Start, rescan_s: float) -> float:
+    """Where a channel's history read starts: its cursor less one answer window (so new
+    replies to recent roots are found), never earlier than ``start.since``."""
+    if start.after is None:
+        return start.since
+    return max(start.since, start.after[0] - rescan_s)
+
+
+def threads_to_read(channel: str, roots: Sequence[Mapping[str, Any]],
+                    cursors: Mapping[str, tuple[float, str | None]]
+                    ) -> list[tuple[str, float | None]]:
+    """(thread_ts, oldest) for each root whose ``latest_reply`` is newer than what was seen of
+    its thread (``cursors["C/C:ts"]``); ``oldest`` is ``None`` for a thread never read."""
+    wanted: list[tuple[str, float | None]] = []
+    for root in roots:
+        if not root.get("reply_count") or not root.get("latest_reply"):
+            continue
+        ts = str(root.get("thread_ts") or root["ts"])
+        seen = cursors.get(f"{channel}/{message_id(channel, ts)}")
+        latest = float(root["latest_reply"])
+        if seen is None:
+            wanted.append((ts, None))
+        elif latest > seen[0]:
+            wanted.append((ts, seen[0]))
+    return wanted
+
+
+class SlackHistory:
+    """One workspace's channels as places; ``read`` gives their events."""
+
+    def __init__(self, client: AsyncWebClient, team: str, bot_user: str | None,
+                 author: AuthorLookup, rescan_s: float, patience: int = 1) -> None:
+        self.client = client
+        self.team = team
+        self.scope = Scope("slack", team)
+        self.bot_user = bot_user
+        self.author = author
+        self.rescan_s = rescan_s
+        self.patience = patience  # reads of a rate-limited channel before it is skipped
+
+    async def places(self, since: float) -> list[Place]:
+        """The public and private channels the bot is a member of."""
+        try:
+            return [Place(channel, channel) for channel in await self.channels()]
+        except SlackApiError as error:
+            raise _refusal(error, "cannot list the bot's channels") from None
+
+    async def read(self, place: Place, start: Start) -> AsyncIterator[list[Event]]:
+        """The channel's messages and new thread replies from ``start``, in one page. Rate
+        limited beyond the client's retries: waits what Slack asks, ``patience`` times."""
+        for attempt in range(1, self.patience + 1):
+            try:
+                events, _ = await self.read_channel(place.channel, start.seen,
+                                                    history_oldest(start, self.rescan_s))
+                break
+            except SlackApiError as error:
+                if error_code(error) == "ratelimited" and attempt < self.patience:
+                    wait = retry_after(error)
+                    log.info("Slack %s: %s rate-limited, waiting %.0f s", self.team,
+                             place.channel, wait)
+                    await asyncio.sleep(wait)
+                    continue
+                raise _refusal(error) from None
+        for offset in range(0, len(events), PAGE_EVENTS):
+            yield events[offset:offset + PAGE_EVENTS]
+
+    async def channels(self) -> list[str]:
+        """The public and private channels the bot is a member of."""
+        found: list[str] = []
+        cursor: str | None = None
+        while True:
+            response = await self.client.users_conversations(
+                types="public_channel,private_channel", exclude_archived=True, limit=PAGE,
+                cursor=cursor)
+            found.extend(c["id"] for c in response.get("channels") or [] if c.get("id"))
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return found
+
+    async def _pages(self, method: Callable[..., Awaitable[Any]], **params: Any
+                     ) -> list[dict[str, Any]]:
+        messages: list[dict[str, Any]] = []
+        cursor: str | None = None
+        while True:
+            response = await method(limit=PAGE, cursor=cursor, **params)
+            messages.extend(response.get("messages") or [])
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor or not response.get("has_more", True):
+                return messages
+
+    async def read_channel(self, channel: str, cursors: Mapping[str, Cursor],
+                           oldest: float) -> tuple[list[Event], int]:
+        """Every message of ``channel`` since ``oldest`` with the new thread replies, oldest
+        first; and how many threads were read. Raises ``SlackApiError`` on failure."""
+        history = await self._pages(self.client.conversations_history, channel=channel,
+                                    oldest=f"{oldest:.6f}", inclusive=False)
+        found: dict[str, dict[str, Any]] = {}
+        for message in history:
+            found.setdefault(str(message.get("ts")), message)
+        threads = threads_to_read(channel, history, cursors)
+        for thread_ts, seen in threads:
+            params: dict[str, Any] = {"channel": channel, "ts": thread_ts}
+            if seen is not None:
+                params["oldest"] = f"{seen:.6f}"
+            for message in await self._pages(self.client.conversations_replies, **params):
+                found.setdefault(str(message.get("ts")), message)
+        events: list[Event] = []
+        for ts in sorted(found, key=float):
+            message = found[ts]
+            if is_bot_message(message, self.bot_user) or not is_talk(message):
+                continue
+            author = await self.author(str(message["user"]))
+            events.append(to_message(self.team, channel, message, author))
+        return events, len(threads)
+
+
+def _refusal(error: SlackApiError, what: str = "") -> Exception:
+    """``SourceRefused`` for a refused token, else ``PlaceRefused``, with Slack's reason."""
+    code = error_code(error)
+    reason = explain(code)
+    if code in AUTH_ERRORS:
+        return SourceRefused(reason)
+    return PlaceRefused(f"{what}: {reason}" if what else reason)
