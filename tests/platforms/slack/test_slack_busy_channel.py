@@ -36,7 +36,7 @@ async def test_a_member_who_only_chats_is_not_a_helper(fake: FakeSlack,
         await send_event(fake, msg(uid(event.author), event.text, ts, thread_ts=thread,
                                    channel=GENERAL))
         sent += 1
-    await adapter.wait_received(sent)
+    await adapter.inbox.wait_delivered(sent)
     await adapter.runtime.engine.flush()
 
     reply = await command(fake, ALICE, "helpers", key="helpers")
