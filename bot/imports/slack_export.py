@@ -176,18 +176,36 @@ class SlackExport:
 
     # -- the messages ------------------------------------------------------------------
     def events(self) -> Iterator[list[Event]]:
-        """Each day file's events, channel by channel, oldest first."""
-        for channel in self.channels:
-            seen: set[str] = set()
+        """Day by day, every channel's messages of that day in time order (as the live bot
+        would have seen them: newer than what is stored, so none needs a look-up)."""
+        by_day: dict[str, list[tuple[int, SlackChannel, str]]] = {}
+        for order, channel in enumerate(self.channels):
             for name in self.days[channel.id]:
-                yield self._day(channel, name, seen)
+                by_day.setdefault(name.rpartition("/")[2], []).append((order, channel, name))
+        seen: dict[str, set[str]] = {c.id: set() for c in self.channels}
+        for day in sorted(by_day):
+            merged: list[tuple[float, int, int, str, SlackChannel, str, Mapping[str, Any]]] = []
+            for order, channel, name in by_day[day]:
+                merged.extend((stamp, order, index, ts, channel, name, message)
+                              for stamp, ts, index, message in self._entries(name))
                 self.done_bytes += self.files.size(name)
+            merged.sort(key=lambda e: (e[0], e[1], e[2]))
+            events: list[Event] = []
+            for _, _, index, ts, channel, name, message in merged:
+                if ts in seen[channel.id]:
+                    self.report.skip("the same message twice (a thread reply also sent to "
+                                     "the channel): counted once")
+                    continue
+                seen[channel.id].add(ts)
+                self._message(channel, name, index, ts, message, events)
+            yield events
         if self.missing_users:
             self.report.notes.append(
                 f"{len(self.missing_users)} authors are not in users.json (Slack Connect "
                 "guests or removed accounts): imported without a name, not as staff")
 
-    def _day(self, channel: SlackChannel, name: str, seen: set[str]) -> list[Event]:
+    def _entries(self, name: str) -> list[tuple[float, str, int, Mapping[str, Any]]]:
+        """A day file's messages with their ts; bad records and files are reported."""
         try:
             data = load_json(self.files, name)
         except ValueError as error:
@@ -205,16 +223,7 @@ class SlackExport:
                 continue
             assert isinstance(message, Mapping)
             entries.append((float(ts), ts, index, message))
-        entries.sort(key=lambda e: (e[0], e[2]))
-        events: list[Event] = []
-        for _, ts, index, message in entries:
-            if ts in seen:
-                self.report.skip("the same message twice (a thread reply also sent to the "
-                                 "channel): counted once")
-                continue
-            seen.add(ts)
-            self._message(channel, name, index, ts, message, events)
-        return events
+        return entries
 
     def _message(self, channel: SlackChannel, name: str, index: int, ts: str,
                  message: Mapping[str, Any], events: list[Event]) -> None:

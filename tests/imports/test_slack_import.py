@@ -107,7 +107,7 @@ def test_every_edge_case_of_the_format(tmp_path: Path) -> None:
     assert ids(events) == [f"{HELP}:{T[0]}", f"{HELP}:{T[1]}", f"{HELP}:{T[2]}",
                            f"{HELP}:{T[9]}", f"{HELP}:{T[10]}", f"{HELP}:{T[11]}",
                            f"{HELP}:{T[12]}", f"{HELP}:{T[14]}", f"{HELP}:{T[16]}",
-                           f"{HELP}:{T[17]}", f"{HELP}:{NEXT_DAY}", f"{PRIVATE}:{T[18]}"]
+                           f"{HELP}:{T[17]}", f"{PRIVATE}:{T[18]}", f"{HELP}:{NEXT_DAY}"]
     by_id = {e.id: e for e in events if isinstance(e, Message)}
     assert all(e.community == TEAM and e.platform == "slack" for e in by_id.values())
     reply = by_id[f"{HELP}:{T[1]}"]
