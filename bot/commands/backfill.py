@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Callable
 
 from bot.app import build_runtime
 from bot.backfill import BackfillPlatform
-from bot.config import ConfigError, Settings
+from bot.config import Settings
 from bot.features import Reply
 from bot.scope import Scope
 from bot.store import Store
@@ -40,12 +40,9 @@ async def _communities(adapter: object) -> list[Scope]:
 async def backfill_all(settings: Settings, url: str, days: int, say: Callable[[str], None]
                        ) -> int:
     """Backfill every community of every configured platform; how many failed to start."""
-    from bot.commands.run import adapters_for
+    from bot.commands.run import adapters_for, require_platform
 
-    if not settings.discord.token and not settings.slack.bot_token:
-        raise ConfigError("nothing to connect to: set [discord] token (or "
-                          "INNERCIRCLE_DISCORD_TOKEN) and/or [slack] bot_token (or "
-                          "INNERCIRCLE_SLACK_BOT_TOKEN)")
+    require_platform(settings)
     store = await Store.open(url)
     runtime = build_runtime(settings, store)
     adapters = adapters_for(runtime)

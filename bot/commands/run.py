@@ -57,15 +57,20 @@ async def start_dashboard(store: Store, settings: Settings) -> Any:
     return runner
 
 
+def require_platform(settings: Settings) -> None:
+    """A bot needs a token for at least one platform."""
+    if not settings.discord.token and not settings.slack.bot_token:
+        raise ConfigError("nothing to connect to: set [discord] token (or "
+                          "INNERCIRCLE_DISCORD_TOKEN) and/or [slack] bot_token (or "
+                          "INNERCIRCLE_SLACK_BOT_TOKEN)")
+
+
 async def run_bot(settings: Settings, url: str, stop: asyncio.Event | None = None) -> None:
     """Connect to every configured platform; stop cleanly on SIGINT/SIGTERM (or when
     ``stop`` is set, for a caller that embeds the bot)."""
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if not settings.discord.token and not settings.slack.bot_token:
-        raise ConfigError("nothing to connect to: set [discord] token (or "
-                          "INNERCIRCLE_DISCORD_TOKEN) and/or [slack] bot_token (or "
-                          "INNERCIRCLE_SLACK_BOT_TOKEN)")
+    require_platform(settings)
     store = await Store.open(url)
     runtime = build_runtime(settings, store)
     adapters = adapters_for(runtime)

@@ -106,17 +106,22 @@ class SlackExport:
         self.done_bytes = 0
 
     # -- the index files ---------------------------------------------------------------
-    def _list(self, name: str) -> list[Mapping[str, Any]]:
-        if not self.files.exists(name):
-            return []
+    def _json_list(self, name: str, what: str) -> list[Any]:
+        """The list a file holds; a file that is not one is reported and reads as empty."""
         try:
             data = load_json(self.files, name)
         except ValueError as error:
             self.report.fail(name, str(error))
             return []
         if not isinstance(data, list):
-            self.report.fail(name, "not a list")
+            self.report.fail(name, f"not a list of {what}")
             return []
+        return data
+
+    def _list(self, name: str) -> list[Mapping[str, Any]]:
+        if not self.files.exists(name):
+            return []
+        data = self._json_list(name, "objects")
         good = []
         for index, item in enumerate(data):
             if isinstance(item, Mapping) and isinstance(item.get("id"), str) and item["id"]:
@@ -206,14 +211,7 @@ class SlackExport:
 
     def _entries(self, name: str) -> list[tuple[float, str, int, Mapping[str, Any]]]:
         """A day file's messages with their ts; bad records and files are reported."""
-        try:
-            data = load_json(self.files, name)
-        except ValueError as error:
-            self.report.fail(name, str(error))
-            return []
-        if not isinstance(data, list):
-            self.report.fail(name, "not a list of messages")
-            return []
+        data = self._json_list(name, "messages")
         entries: list[tuple[float, str, int, Mapping[str, Any]]] = []
         for index, message in enumerate(data):
             ts = slack_ts(message.get("ts")) if isinstance(message, Mapping) else None

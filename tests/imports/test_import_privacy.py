@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 
@@ -17,8 +16,9 @@ from bot.imports.slack_export import SlackExport
 from bot.imports.source import ExportFiles
 from bot.scope import Scope
 from bot.store import Store
-from bot.store.schema import excerpts, messages, metadata
+from bot.store.schema import excerpts, messages
 from tests.imports.export_writers import TEAM, SlackExportWriter, slack_user
+from tests.privacy.test_privacy_commands import rows_mentioning
 
 SCOPE = Scope("slack", TEAM)
 NOW = datetime.now(UTC)
@@ -50,17 +50,6 @@ async def run(store: Store, path: Path) -> ImportReport:
     return report
 
 
-async def rows_with(store: Store, needle: str) -> dict[str, list[dict[str, Any]]]:
-    found: dict[str, list[dict[str, Any]]] = {}
-    async with store.engine.connect() as conn:
-        for table in metadata.sorted_tables:
-            for row in await conn.execute(select(table)):
-                values = dict(row._mapping)
-                if any(needle.lower() in str(v).lower() for v in values.values()):
-                    found.setdefault(table.name, []).append(values)
-    return found
-
-
 async def test_questions_older_than_the_retention_keep_no_text(tmp_path: Path,
                                                                 store: Store) -> None:
     report = await run(store, export(tmp_path / "export"))
@@ -68,23 +57,23 @@ async def test_questions_older_than_the_retention_keep_no_text(tmp_path: Path,
     async with store.engine.connect() as conn:
         kept = (await conn.execute(select(excerpts.c.text))).scalars().all()
     assert sorted(kept) == sorted(["Is the Bobbington plugin still maintained?", NEW_Q])
-    assert await rows_with(store, "nightly export") == {}  # on no table at all
+    assert await rows_mentioning(store, "nightly export") == {}  # on no table at all
 
 
 async def test_forgotten_members_are_not_brought_back(tmp_path: Path, store: Store) -> None:
     await store.forget(SCOPE, "UBOB", time.time())
     report = await run(store, export(tmp_path / "export"))
     assert report.stats.messages == 2 and report.stats.answers == 0
-    assert await rows_with(store, "UBOB") == {}
-    assert await rows_with(store, "Bobbington") == {}
+    assert await rows_mentioning(store, "UBOB") == {}
+    assert await rows_mentioning(store, "Bobbington") == {}
 
 
 async def test_opted_out_members_are_anonymised_at_import(tmp_path: Path, store: Store) -> None:
     anon = await store.opt_out(SCOPE, "UBOB", time.time())
     report = await run(store, export(tmp_path / "export"))
     assert report.stats.messages == 4 and report.stats.answers == 1
-    assert set(await rows_with(store, "UBOB")) == set()
-    assert set(await rows_with(store, "Bobbington")) == {"excerpts"}  # his question's text
+    assert set(await rows_mentioning(store, "UBOB")) == set()
+    assert set(await rows_mentioning(store, "Bobbington")) == {"excerpts"}  # his question's text
     async with store.engine.connect() as conn:
         authors = (await conn.execute(select(messages.c.author))).scalars().all()
     assert sorted(authors) == sorted(["UANN", "UANN", anon, anon])

@@ -10,19 +10,16 @@ from pathlib import Path
 from typing import Any
 
 from fake_discord import FakeDiscord, User, snowflake
-from sqlalchemy import select
 
-from bot import reports
 from bot.config import CommunitySettings
 from bot.engine import Engine
 from bot.imports.discord_export import DiscordExport
 from bot.imports.report import ImportReport
 from bot.imports.run import ingest_export
-from bot.period import period_from
 from bot.scope import Scope
 from bot.store import Store
-from bot.store.schema import acks, answers, members, messages
 from tests.imports.export_writers import dce_file
+from tests.imports.history_facts import stored_history
 
 STAFF = CommunitySettings(staff_roles=["moderator"])
 
@@ -125,19 +122,7 @@ async def import_into(store: Store, folder: Path) -> ImportReport:
 
 
 async def facts(store: Store, scope: Scope) -> dict[str, Any]:
-    async with store.engine.connect() as conn:
-        stored = sorted((await conn.execute(select(
-            messages.c.id, messages.c.channel, messages.c.thread, messages.c.author,
-            messages.c.is_question, messages.c.author_is_staff))).all())
-        credited = sorted((await conn.execute(select(
-            answers.c.question_id, answers.c.answer_id, answers.c.via))).all())
-        thanked = sorted((await conn.execute(select(acks.c.question_id, acks.c.helper))).all())
-        people = sorted((await conn.execute(select(
-            members.c.user_id, members.c.name, members.c.is_staff, members.c.seen_in_catchup,
-            members.c.first_seen_at))).all())
-    health = await reports.health(store, scope, period_from(None, None, days=7), STAFF)
-    return {"messages": stored, "answers": credited, "acks": thanked, "members": people,
-            "health": health.to_json()}
+    return await stored_history(store, scope, STAFF)
 
 
 async def test_import_then_catch_up_and_the_reverse_equal_catch_up_alone(

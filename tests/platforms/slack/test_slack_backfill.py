@@ -124,3 +124,17 @@ async def test_innercircle_backfill_reads_every_community_then_exits(
         assert await stored(store) == (5, 2)
     finally:
         await store.close()
+
+
+async def test_a_channel_slack_refuses_is_skipped_with_its_reason(
+        fake: FakeSlack, start_bot: StartBot, sqlite_store: Store) -> None:
+    fill(fake, time.time())
+    await start_bot()
+    fake.errors[("conversations.history", HELP)] = "not_in_channel"
+    mark = len(fake.calls)
+    await backfill(fake, ADMIN, "backfill 45", "staff")
+    dm = await fake.wait_for("chat.postMessage", lambda c: c.params["channel"] == "D" + ADMIN,
+                             start=mark, timeout=30)
+    assert "Backfill of 45 days done" in blocks_text(dm)
+    assert f"Skipped {HELP}" in blocks_text(dm) and "/invite" in blocks_text(dm)
+    assert await stored(sqlite_store) == (3, 1)  # #general's history only

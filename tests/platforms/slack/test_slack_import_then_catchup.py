@@ -12,18 +12,17 @@ from fake_slack import TEAM, FakeSlack
 from slack_helpers import ADMIN, ALICE, BOB, CAROL, DAVE, GENERAL, HELP, StartBot, msg, stamp
 from sqlalchemy import select
 
-from bot import reports
 from bot.config import CommunitySettings
 from bot.engine import Engine
 from bot.imports.report import ImportReport
 from bot.imports.run import ingest_export
 from bot.imports.slack_export import SlackExport
 from bot.imports.source import ExportFiles
-from bot.period import period_from
 from bot.scope import Scope
 from bot.store import Store
-from bot.store.schema import acks, answers, members, messages
+from bot.store.schema import messages
 from tests.imports.export_writers import SlackExportWriter
+from tests.imports.history_facts import stored_history
 
 SCOPE = Scope("slack", TEAM)
 NAMES = {GENERAL: "general", HELP: "help"}
@@ -77,24 +76,8 @@ async def import_export(store: Store, folder: Path) -> ImportReport:
     return report
 
 
-async def facts(store: Store) -> dict[str, Any]:
-    async with store.engine.connect() as conn:
-        # A root that got its replies after the export was made is stored as the live bot
-        # stores it (no thread yet); catch-up alone saw it with its replies: the same root.
-        stored = sorted((i, c, None if t == i else t, a, q, s) for i, c, t, a, q, s in (
-            await conn.execute(select(
-                messages.c.id, messages.c.channel, messages.c.thread, messages.c.author,
-                messages.c.is_question, messages.c.author_is_staff))).all())
-        credited = sorted((await conn.execute(select(
-            answers.c.question_id, answers.c.answer_id, answers.c.via))).all())
-        thanked = sorted((await conn.execute(select(acks.c.question_id, acks.c.helper))).all())
-        people = sorted((await conn.execute(select(
-            members.c.user_id, members.c.name, members.c.is_staff, members.c.seen_in_catchup,
-            members.c.first_seen_at))).all())
-    health = await reports.health(store, SCOPE, period_from(None, None, days=7),
-                                  CommunitySettings())
-    return {"messages": stored, "answers": credited, "acks": thanked, "members": people,
-            "health": health.to_json()}
+async def facts(store: Store, scope: Scope = SCOPE) -> dict[str, Any]:
+    return await stored_history(store, scope, CommunitySettings())
 
 
 async def test_import_then_catch_up_equals_catch_up_alone(
