@@ -31,6 +31,12 @@ _PATH = re.compile(r"(?:^|\s)(?:~?/[\w.-]+|[A-Za-z]:\\|\./)|\bFILEPATH\b|\b[\w-]
                    r"ini|list|log|txt|sh|py|js|json|ya?ml|toml|deb|iso|img|so|exe|xml|d)\b")
 _CODE = re.compile(r"`|\$\s|(?:^|\s)--?[a-z][\w-]*|\w+\(\)|\w=\S|\|\s*\w|&&|\bsudo\b")
 _NUMBER = re.compile(r"\d")
+# a number that names something technical: a version, a size, a port, an id ("4.2.3", "64",
+# "8080", "e404", "2GB"), not "floor 3"
+_TECH_NUMBER = re.compile(r"\d+\.\d|\b\d{2,}\b|[a-z]\d|\d[a-z]", re.IGNORECASE)
+# a technical name: "broadcom-sta", "SESSION_TTL", "app.conf", "kubectl" is not caught, but
+# names built with joiners or capitals are
+_TECH_NAME = re.compile(r"\b[A-Za-z]+[-_.][A-Za-z0-9]+\b|\b[A-Z]{3,}\b|\b[a-z]+[A-Z]\w*")
 _ERROR = re.compile(r"(?i:\w+(?:error|exception)\b|\berrno\b|\bsegfault|\btraceback\b|"
                     r"\bpanic\b)|\bE[A-Z]{3,}\b|\b(?:40[34]|500)\b")
 _SUGGEST = re.compile(
@@ -66,8 +72,7 @@ NAMES = (
     "bias", "words", "content", "content_share", "overlap", "overlap_any", "overlap_share",
     "url", "path", "code", "number", "error", "suggest", "yes_no", "yes_no_to_yes_no",
     "asks", "me_too", "thanks", "ack", "laugh", "social", "no_letters", "exclaim",
-    "self_not_you", "you", "everyday_only", "link_confidence", "link_unsure",
-    "question_words", "instruction", "no_substance",
+    "self_not_you", "you", "everyday_only", "question_words", "instruction", "no_substance",
 )
 N_FEATURES = len(NAMES)
 
@@ -76,8 +81,7 @@ def _tokens(text: str) -> list[str]:
     return [w for w in (w.strip(_STRIP) for w in text.lower().split()) if w]
 
 
-def answer_features(question_text: str, reply_text: str, reply_is_question: bool,
-                    link_confidence: float | None) -> list[float]:
+def answer_features(question_text: str, reply_text: str, reply_is_question: bool) -> list[float]:
     """The cues of :data:`NAMES`, in that order, for one reply to one question."""
     words = _tokens(reply_text)
     q_words = _tokens(question_text)
@@ -87,16 +91,16 @@ def answer_features(question_text: str, reply_text: str, reply_is_question: bool
     n = len(words)
     word_set = set(words)
     yes_no = bool(words) and words[0] in _YES_NO
-    conf = 1.0 if link_confidence is None else max(0.0, min(1.0, link_confidence))
     url = bool(_URL.search(reply_text))
     path = bool(_PATH.search(reply_text))
     code = bool(_CODE.search(reply_text))
     number = bool(_NUMBER.search(reply_text))
     error = bool(_ERROR.search(reply_text))
     suggest = bool(_SUGGEST.search(reply_text))
-    instruction = bool(words) and words[0] in _INSTRUCTION
-    substance = (shared > 0 or url or path or code or number or error or suggest or yes_no
-                 or instruction)
+    social = bool(_SOCIAL.match(reply_text))
+    instruction = bool(words) and words[0] in _INSTRUCTION and not social  # not "see you"
+    substance = (shared > 0 or url or path or code or error or suggest or yes_no or instruction
+                 or bool(_TECH_NUMBER.search(reply_text)) or bool(_TECH_NAME.search(reply_text)))
     return [
         1.0,
         math.log1p(n) / 3.0,
@@ -118,14 +122,12 @@ def answer_features(question_text: str, reply_text: str, reply_is_question: bool
         float(is_thanks(reply_text)),
         float(bool(_ACK.match(reply_text))),
         float(bool(_LAUGH.search(reply_text))),
-        float(bool(_SOCIAL.match(reply_text))),
+        float(social),
         float(not any(c.isalpha() for c in reply_text.replace("EMOJI", ""))),
         float("!" in reply_text),
         float(not word_set.isdisjoint(_SELF) and word_set.isdisjoint(_YOU)),
         float(not word_set.isdisjoint(_YOU)),
         float(n > 0 and not content),
-        conf,
-        float(conf < 0.5),
         min(len(q_content), 8) / 8.0,
         float(instruction),
         float(not substance),

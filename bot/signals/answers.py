@@ -2,19 +2,21 @@
 
 A reply link (explicit, thread, mention or implicit) says a message *responds to* an earlier
 one; responding is not answering. :func:`answer_confidence` gives the probability that the
-reply answers the question, from a logistic model over the cues of
-:mod:`bot.signals.answer_features` (substance, shared topic, social chatter, the linker's
-confidence for an implicit link), trained by ``scripts/train_answers.py``
-(weights in ``bot/signals/model/answers.json``). :func:`is_credited` turns it into a credit
-with a threshold per route: an implicit link must be surer than an explicit reply.
+reply answers the question: P(it responds to the question) x P(it answers | it responds).
+The first is the linker's confidence for an implicit link and 1 for the other routes; the
+second is a logistic model over the cues of :mod:`bot.signals.answer_features` (substance,
+shared topic, social chatter), trained by ``scripts/train_answers.py`` on replies known to
+respond to a question (weights in ``bot/signals/model/answers.json``). :func:`is_credited`
+turns it into a credit with a threshold per route.
 
-Hand-weighted, because the annotated data lacks it: the time gap (no timestamps in Molweni)
-lowers the confidence of a reply that comes long after the question; a reply with no
-substance at all (no shared topic word, instruction, command, path, URL, number, error name or
-yes/no) loses a fixed amount of log-odds (chatter is rare in the support-channel data). As
-before, a counter-question or a "me too" ("+1", "same here") is never an answer, and neither
-is the asker's own reply. "Mark as answer" and staff corrections never go through here: they are
-authoritative.
+Weighted by hand, because the annotated data lacks it: the time gap (Molweni has no
+timestamps) lowers the confidence of a reply that comes more than two hours after the
+question; a reply with no substance at all (no shared topic word, instruction, command, path,
+URL, technical name or number, error name or yes/no) keeps half its confidence, and 0.3 of it
+on an implicit link (the support-channel data holds too little social chatter to learn this).
+By rule, as before: a counter-question or a "me too" ("+1", "same here") is never an answer,
+and neither is the asker's own reply. "Mark as answer" and staff corrections never go through
+here: they are authoritative.
 """
 
 from __future__ import annotations
@@ -36,6 +38,12 @@ ROUTES = ("reply", "thread", "forum", "mention", "implicit")
 #: log-odds lost per doubling of the gap beyond :data:`GAP_FREE_S` (hand-weighted)
 GAP_PENALTY = 0.25
 GAP_FREE_S = 2 * 3600.0
+#: a reply with no substance at all keeps this share of its confidence (hand-set: the
+#: support-channel data holds too little social chatter to learn it from)
+NO_SUBSTANCE_FACTOR = 0.5
+#: the same for an implicit link, where nothing but the linker says the reply responds at all
+IMPLICIT_NO_SUBSTANCE = 0.3
+_NO_SUBSTANCE = NAMES.index("no_substance")
 
 
 @dataclass(slots=True)
@@ -103,6 +111,9 @@ def answer_confidence(*, question_text: str, reply_text: str, route: str, gap_s:
     ``route`` is how the reply reached the question ("reply", "thread", "forum", "mention",
     "implicit"); ``gap_s`` the seconds between them (``None`` when unknown);
     ``link_confidence`` the linker's confidence in an implicit link (``None``: certain).
+    The probability is P(the reply responds to the question) x P(it answers it | it responds):
+    the first is the linker's for an implicit link and 1 for the other routes, the second the
+    text model's.
     """
     if same_author:
         return 0.0
@@ -110,11 +121,14 @@ def answer_confidence(*, question_text: str, reply_text: str, route: str, gap_s:
         # a counter-question (7% of them answer in Molweni) or a "+1" / "same here" / "me
         # too, any fix?": never an answer, whatever later evidence says
         return 0.0
-    model = current_model()
-    values = answer_features(question_text, reply_text, reply_is_question,
-                             link_confidence if route == "implicit" else None)
-    logit = model.logit(values) + gap_adjustment(gap_s)
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
+    values = answer_features(question_text, reply_text, reply_is_question)
+    logit = current_model().logit(values) + gap_adjustment(gap_s)
+    answers = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
+    if values[_NO_SUBSTANCE]:
+        answers *= NO_SUBSTANCE_FACTOR if route != "implicit" else IMPLICIT_NO_SUBSTANCE
+    if route != "implicit" or link_confidence is None:
+        return answers
+    return answers * max(0.0, min(1.0, link_confidence))
 
 
 def is_credited(confidence: float, route: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.signals.answers import is_credited
+from bot.signals.answers import current_model, is_credited
 from bot.signals.credit import (
     IMPLICIT_REACH_S,
     Candidate,
@@ -90,7 +90,8 @@ def test_marks_corrections_and_old_rows_are_final() -> None:
     assert not revisable(1.0, True, "mark")
     assert not revisable(0.0, False, "implicit")  # unmarked, deleted or edited away
     assert not revisable(None, True, "reply")  # stored before confidences were kept
-    assert revisable(0.3, False, "implicit")  # linked, below the threshold
+    below = current_model().thresholds["implicit"] / 2
+    assert revisable(below, False, "implicit")  # linked, below the threshold
     assert not revisable(0.99, False, "implicit")  # inactive though confident: corrected
     assert revisable(0.9, True, "implicit")
 
