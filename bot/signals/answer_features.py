@@ -45,14 +45,15 @@ _SUGGEST = re.compile(
     r"make sure|instead|should be|will be|is called|depends|by default)\b",
     re.IGNORECASE,
 )
-# an instruction: the reply opens with a verb telling the asker what to do
+# an instruction: a verb telling the asker what to do
 _INSTRUCTION = _word_set(
     "try use run install reinstall check open go click set add remove restart reboot update "
     "upgrade type press edit read see look ask download enable disable put change select "
     "delete create copy move rename mount unmount boot start stop kill make search google "
     "apply follow uninstall purge configure disable replace switch plug unplug pick choose "
-    "write paste post pastebin"
+    "write paste post pastebin turn"
 )
+_CLAUSE = re.compile(r"[,;:.!]\s+|\s+(?:and|then|or)\s+")
 _YES_NO = _word_set("yes yeah yep yup no nope nah sure correct right exactly")
 _AUX = _word_set("is are was were do does did can could should would will has have am")
 _LAUGH = re.compile(r"\b(?:l+o+l+\w*|(?:ha){2,}\w*|(?:he){2,}\w*|lmf?ao+|rofl|xd+|kek)\b|"
@@ -98,7 +99,10 @@ def answer_features(question_text: str, reply_text: str, reply_is_question: bool
     error = bool(_ERROR.search(reply_text))
     suggest = bool(_SUGGEST.search(reply_text))
     social = bool(_SOCIAL.match(reply_text))
-    instruction = bool(words) and words[0] in _INSTRUCTION and not social  # not "see you"
+    # an instruction opens the reply or one of its clauses ("..., turn that off")
+    instruction = any(
+        clause.split(maxsplit=1)[0].lower() in _INSTRUCTION and not _SOCIAL.match(clause)
+        for clause in _CLAUSE.split(reply_text) if clause.strip())  # not "see you"
     substance = (shared > 0 or url or path or code or error or suggest or yes_no or instruction
                  or bool(_TECH_NUMBER.search(reply_text)) or bool(_TECH_NAME.search(reply_text)))
     return [

@@ -12,8 +12,9 @@ turns it into a credit with a threshold per route.
 Weighted by hand, because the annotated data lacks it: the time gap (Molweni has no
 timestamps) lowers the confidence of a reply that comes more than two hours after the
 question; a reply with no substance at all (no shared topic word, instruction, command, path,
-URL, technical name or number, error name or yes/no) keeps half its confidence, and 0.3 of it
-on an implicit link (the support-channel data holds too little social chatter to learn this).
+URL, technical name or number, error name or yes/no) keeps 0.3 of its confidence on an
+implicit link, and half of it on an explicit one when it is short (at most six words); the
+support-channel data holds too little social chatter to learn these.
 By rule, as before: a counter-question or a "me too" ("+1", "same here") is never an answer,
 and neither is the asker's own reply. "Mark as answer" and staff corrections never go through
 here: they are authoritative.
@@ -38,10 +39,12 @@ ROUTES = ("reply", "thread", "forum", "mention", "implicit")
 #: log-odds lost per doubling of the gap beyond :data:`GAP_FREE_S` (hand-weighted)
 GAP_PENALTY = 0.25
 GAP_FREE_S = 2 * 3600.0
-#: a reply with no substance at all keeps this share of its confidence (hand-set: the
-#: support-channel data holds too little social chatter to learn it from)
+#: a short explicit reply (at most SHORT_WORDS words) with no substance at all keeps this share
+#: of its confidence (hand-set: the support-channel data holds too little social chatter)
 NO_SUBSTANCE_FACTOR = 0.5
-#: the same for an implicit link, where nothing but the linker says the reply responds at all
+SHORT_WORDS = 6
+#: any implicit reply with no substance keeps this share: nothing but the linker says it
+#: responds to the question at all
 IMPLICIT_NO_SUBSTANCE = 0.3
 _NO_SUBSTANCE = NAMES.index("no_substance")
 
@@ -125,7 +128,10 @@ def answer_confidence(*, question_text: str, reply_text: str, route: str, gap_s:
     logit = current_model().logit(values) + gap_adjustment(gap_s)
     answers = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
     if values[_NO_SUBSTANCE]:
-        answers *= NO_SUBSTANCE_FACTOR if route != "implicit" else IMPLICIT_NO_SUBSTANCE
+        if route == "implicit":
+            answers *= IMPLICIT_NO_SUBSTANCE
+        elif len(reply_text.split()) <= SHORT_WORDS:
+            answers *= NO_SUBSTANCE_FACTOR
     if route != "implicit" or link_confidence is None:
         return answers
     return answers * max(0.0, min(1.0, link_confidence))
