@@ -17,6 +17,7 @@ import math
 import re
 
 from bot.signals.features import STOPWORDS as _STOPWORDS
+from bot.signals.questions import PING_WORDS
 from bot.signals.thanks import is_non_answer, is_thanks
 
 _STRIP = ".,:;!?()[]{}\"'<>*~@`"
@@ -34,9 +35,9 @@ _NUMBER = re.compile(r"\d")
 # a number that names something technical: a version, a size, a port, an id ("4.2.3", "64",
 # "8080", "e404", "2GB"), not "floor 3"
 _TECH_NUMBER = re.compile(r"\d+\.\d|\b\d{2,}\b|[a-z]\d|\d[a-z]", re.IGNORECASE)
-# a technical name: "broadcom-sta", "SESSION_TTL", "app.conf", "kubectl" is not caught, but
-# names built with joiners or capitals are
-_TECH_NAME = re.compile(r"\b[A-Za-z]+[-_.][A-Za-z0-9]+\b|\b[A-Z]{3,}\b|\b[a-z]+[A-Z]\w*")
+# a technical name built with joiners or inner capitals: "broadcom-sta", "SESSION_TTL",
+# "app.conf", "iPhone" ("kubectl" alone is not caught)
+_TECH_NAME = re.compile(r"\b[A-Za-z]+[-_.][A-Za-z0-9]+\b|\b[a-z]+[A-Z]\w*")
 _ERROR = re.compile(r"(?i:\w+(?:error|exception)\b|\berrno\b|\bsegfault|\btraceback\b|"
                     r"\bpanic\b)|\bE[A-Z]{3,}\b|\b(?:40[34]|500)\b")
 _SUGGEST = re.compile(
@@ -88,7 +89,8 @@ def answer_features(question_text: str, reply_text: str, reply_is_question: bool
     q_words = _tokens(question_text)
     content = {w for w in words if w not in _STOPWORDS and not w.isdigit()}
     q_content = {w for w in q_words if w not in _STOPWORDS and not w.isdigit()}
-    shared = len(content & q_content)
+    shared_topic = (content & q_content) - PING_WORDS  # "everyone", "today" share no topic
+    shared = len(shared_topic)
     n = len(words)
     word_set = set(words)
     yes_no = bool(words) and words[0] in _YES_NO

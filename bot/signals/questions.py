@@ -39,7 +39,8 @@ _STRONG_START = re.compile(
 _URL = re.compile(r"https?://\S+|<[@#!:][^>]*>")
 _EXCLAIM = re.compile(r"^\W*what an?\b", re.IGNORECASE)
 _STRIP = ".,:;!?()[]{}\"'<>*~@`"
-# Words that carry no topic of their own: pronouns, presence and social words. A message made
+# Words that carry no topic of their own: pronouns, presence and social words (also used by
+# the answer decision: sharing only these with a question shares no topic). A message made
 # only of these pings people; it asks for no help.
 _PING_TEXT = """
 anyone anybody someone somebody everyone everybody any one you u ya y'all yall guys folks
@@ -48,7 +49,7 @@ up ok okay hey hi hello helo hallo yo sup hiya howdy ping pong lol lmao rofl hah
 xd wat what wut huh eh hm hmm hmmm um umm so well oh ah the a an really seriously right now
 yet today tonight
 """
-_PING_WORDS = frozenset(_PING_TEXT.split())
+PING_WORDS = frozenset(_PING_TEXT.split())
 _MAX_PING_WORDS = 5
 
 THRESHOLD = 0.5
@@ -57,7 +58,7 @@ THRESHOLD = 0.5
 def is_ping(text: str) -> bool:
     """True for a contentless ping ("anyone around?", "u there?", "lol?", "hello??")."""
     words = [w for w in (w.strip(_STRIP) for w in _URL.sub(" ", text).lower().split()) if w]
-    return len(words) <= _MAX_PING_WORDS and all(w in _PING_WORDS for w in words)
+    return len(words) <= _MAX_PING_WORDS and all(w in PING_WORDS for w in words)
 
 
 def question_score(text: str, *, channel_kind: str = "chat", thread_start: bool = False) -> float:
