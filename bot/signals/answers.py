@@ -14,7 +14,9 @@ timestamps) lowers the confidence of a reply that comes more than two hours afte
 question; a reply with no substance at all (no shared topic word, instruction, command, path,
 URL, technical name or number, error name or yes/no) keeps 0.3 of its confidence on an
 implicit link, and half of it on an explicit one when it is short (at most six words); the
-support-channel data holds too little social chatter to learn these.
+support-channel data holds too little social chatter to learn these. When the question's text
+is no longer held (after a restart, beyond retention), the shared topic cannot be judged and
+no such discount applies, so a restart does not turn a credit into none.
 By rule, as before: a counter-question or a "me too" ("+1", "same here") is never an answer,
 and neither is the asker's own reply. "Mark as answer" and staff corrections never go through
 here: they are authoritative.
@@ -127,7 +129,7 @@ def answer_confidence(*, question_text: str, reply_text: str, route: str, gap_s:
     values = answer_features(question_text, reply_text, reply_is_question)
     logit = current_model().logit(values) + gap_adjustment(gap_s)
     answers = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
-    if values[_NO_SUBSTANCE]:
+    if values[_NO_SUBSTANCE] and question_text.strip():  # unknown text: topic not judged
         if route == "implicit":
             answers *= IMPLICIT_NO_SUBSTANCE
         elif len(reply_text.split()) <= SHORT_WORDS:
