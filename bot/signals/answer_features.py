@@ -29,7 +29,8 @@ def _word_set(text: str) -> frozenset[str]:
 
 _URL = re.compile(r"https?://|www\.|\bURL\b")
 _PATH = re.compile(r"(?:^|\s)(?:~?/[\w.-]+|[A-Za-z]:\\|\./)|\bFILEPATH\b|\b[\w-]+\.(?:conf|cfg|"
-                   r"ini|list|log|txt|sh|py|js|json|ya?ml|toml|deb|iso|img|so|exe|xml|d)\b")
+                   r"ini|list|log|txt|sh|py|js|json|ya?ml|toml|deb|iso|img|so|exe|xml|d)\b|"
+                   r"\w\s*(?:→|->|»|>)\s*\w")  # or a menu path: Settings → Keys
 _CODE = re.compile(r"`|\$\s|(?:^|\s)--?[a-z][\w-]*|\w+\(\)|\w=\S|\|\s*\w|&&|\bsudo\b")
 _NUMBER = re.compile(r"\d")
 # a number that names something technical: a version, a size, a port, an id ("4.2.3", "64",

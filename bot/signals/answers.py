@@ -14,9 +14,10 @@ timestamps) lowers the confidence of a reply that comes more than two hours afte
 question; a reply with no substance at all (no shared topic word, instruction, command, path,
 URL, technical name or number, error name or yes/no) keeps 0.3 of its confidence on an
 implicit link, and half of it on an explicit one when it is short (at most six words); the
-support-channel data holds too little social chatter to learn these. When the question's text
-is no longer held (after a restart, beyond retention), the shared topic cannot be judged and
-no such discount applies, so a restart does not turn a credit into none.
+support-channel data holds too little social chatter to learn these. An explicit reply is
+judged on its own text (the question's may no longer be held after a restart, and a restart
+must not change a credit); for an implicit link to a question whose text is gone, the topic
+cannot be judged and the discount does not apply.
 By rule, as before: a counter-question or a "me too" ("+1", "same here") is never an answer,
 and neither is the asker's own reply. "Mark as answer" and staff corrections never go through
 here: they are authoritative.
@@ -126,15 +127,19 @@ def answer_confidence(*, question_text: str, reply_text: str, route: str, gap_s:
         # a counter-question (7% of them answer in Molweni) or a "+1" / "same here" / "me
         # too, any fix?": never an answer, whatever later evidence says
         return 0.0
-    values = answer_features(question_text, reply_text, reply_is_question)
+    implicit = route == "implicit"
+    # An explicit reply is judged on its own text: the question's text may be gone after a
+    # restart (beyond the excerpts kept), and a restart must not change a credit.
+    values = answer_features(question_text if implicit else "", reply_text, reply_is_question)
     logit = current_model().logit(values) + gap_adjustment(gap_s)
     answers = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
-    if values[_NO_SUBSTANCE] and question_text.strip():  # unknown text: topic not judged
-        if route == "implicit":
+    if values[_NO_SUBSTANCE]:
+        if not implicit:
+            if len(reply_text.split()) <= SHORT_WORDS:
+                answers *= NO_SUBSTANCE_FACTOR
+        elif question_text.strip():  # an unknown question: its topic cannot be judged
             answers *= IMPLICIT_NO_SUBSTANCE
-        elif len(reply_text.split()) <= SHORT_WORDS:
-            answers *= NO_SUBSTANCE_FACTOR
-    if route != "implicit" or link_confidence is None:
+    if not implicit or link_confidence is None:
         return answers
     return answers * max(0.0, min(1.0, link_confidence))
 

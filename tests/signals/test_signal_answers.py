@@ -69,9 +69,11 @@ def test_a_late_reply_is_less_likely_an_answer() -> None:
     assert confidence(reply, gap_s=6 * 3600) < confidence(reply, gap_s=60.0)
 
 
-def test_an_unknown_question_text_does_not_count_against_a_reply() -> None:
-    """After a restart the question's text may be gone: the topic cannot be judged then."""
-    reply = "Settings, then Appearance, Dark"
-    unknown = answer_confidence(question_text="", reply_text=reply, route="thread", gap_s=60.0,
+def test_an_explicit_reply_is_judged_without_the_question_text() -> None:
+    """After a restart the question's text may be gone: a credit must not change with it."""
+    reply = "It sleeps when the lid is closed, turn that off"
+    with_text = answer_confidence(question_text=QUESTION, reply_text=reply, route="thread",
+                                  gap_s=60.0, reply_is_question=False, same_author=False)
+    without = answer_confidence(question_text="", reply_text=reply, route="thread", gap_s=60.0,
                                 reply_is_question=False, same_author=False)
-    assert is_credited(unknown, "thread")
+    assert with_text == without
