@@ -13,7 +13,7 @@ Weighted by hand, because the annotated data lacks it: the time gap (Molweni has
 timestamps) lowers the confidence of a reply that comes more than two hours after the
 question; a reply with no substance at all (no shared topic word, instruction, command, path,
 URL, technical name or number, error name or yes/no) keeps 0.3 of its confidence on an
-implicit link, and half of it on an explicit one when it is short (at most six words); the
+implicit link, and half of it on an explicit one when it is short (at most three words); the
 support-channel data holds too little social chatter to learn these. An explicit reply is
 judged on its own text (the question's may no longer be held after a restart, and a restart
 must not change a credit); for an implicit link to a question whose text is gone, the topic
@@ -45,7 +45,7 @@ GAP_FREE_S = 2 * 3600.0
 #: a short explicit reply (at most SHORT_WORDS words) with no substance at all keeps this share
 #: of its confidence (hand-set: the support-channel data holds too little social chatter)
 NO_SUBSTANCE_FACTOR = 0.5
-SHORT_WORDS = 6
+SHORT_WORDS = 3
 #: any implicit reply with no substance keeps this share: nothing but the linker says it
 #: responds to the question at all
 IMPLICIT_NO_SUBSTANCE = 0.3

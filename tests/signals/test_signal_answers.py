@@ -38,12 +38,19 @@ def test_substantive_answers_are_credited_on_explicit_routes(reply: str) -> None
 
 
 @pytest.mark.parametrize("reply", [
-    "nice weather today", "just shipped our release!!", "lol", "brb", "haha same",
-    "anyone want pizza?",
+    "nice weather today", "lol", "brb", "haha same", "good morning everyone", "🎉🎉",
 ])
-def test_chatter_is_not_credited_even_as_an_explicit_reply(reply: str) -> None:
+def test_short_chatter_is_not_credited_even_as_an_explicit_reply(reply: str) -> None:
     for route in ROUTES:
         assert not credited(reply, route=route, link_confidence=0.9)
+
+
+@pytest.mark.parametrize("reply", [
+    "just shipped our release!!", "what a game last night", "congrats on the new job",
+    "had a great hike on saturday", "anyone want pizza?",
+])
+def test_chatter_is_not_credited_on_a_sure_implicit_link(reply: str) -> None:
+    assert not credited(reply, route="implicit", link_confidence=0.9)
 
 
 def test_an_implicit_link_must_be_sure() -> None:
