@@ -171,3 +171,15 @@ async def test_a_thank_you_addressed_to_nobody_acknowledges_the_latest_answer(
     else:  # pointing at no message, it is no evidence about this candidate
         assert (after.confidence, after.active, after.acknowledged) == (
             before.confidence, False, False)
+
+
+async def test_chatter_in_a_thread_or_as_a_reply_is_no_answer(store: Store) -> None:
+    chat = Chat()
+    q = chat.msg("ann", "How do I rotate the nginx logs?", channel="help")
+    in_thread = chat.msg("zed", "lol 😂", channel="help", thread=q)
+    replied = chat.msg("yan", "haha good luck with that, brb coffee", channel="help",
+                       reply_to=q)
+    seen = ids(chat)
+    await Engine(store).ingest(chat.take())
+    stored = await rows(store, seen)
+    assert not any(stored[m].active for m in (in_thread, replied) if m in stored)
