@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -43,7 +44,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    errors.print(f"[red]error:[/red] {escape(message)}", highlight=False)
+    errors.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -52,15 +53,50 @@ def settings_for(config: Path | None) -> Settings:
         return load_settings(config)
     except ConfigError as error:
         raise fail(str(error)) from None
+    except UnicodeDecodeError as error:
+        raise fail(f"{config or 'config.toml'} is not UTF-8 text (byte {error.start + 1}): "
+                   "save it as UTF-8") from None
+    except OSError as error:
+        raise fail(f"cannot read {config or 'config.toml'}: {error.strerror}") from None
+
+
+CHOSEN_DB: dict[str, str] = {}  # the database this command opens, and what chose it
+
+
+def chosen_db(db: str | None, settings: Settings) -> str:
+    """``database_url``, remembering which setting chose it for error messages."""
+    from bot.config import ENV_DB
+    from bot.exit_codes import Fatal, check_scheme
+
+    source = ("--db" if db else ENV_DB if os.environ.get(ENV_DB)
+              else "[database] url" if settings.database.url else "the default path")
+    url = database_url(db, settings)
+    CHOSEN_DB.update(url=url, source=source)
+    try:
+        check_scheme(url, source)
+    except Fatal as error:
+        raise fail(str(error), error.code) from None
+    return url
 
 
 def run_async(make: Callable[[], Awaitable[T]]) -> T:
+    """Run a command's coroutine; an error it cannot go on after is one line and an exit
+    code (see ``bot/exit_codes.py``), never a traceback."""
+    from bot.exit_codes import Fatal, database_failure
     from bot.reports import ReportError
 
     try:
         return asyncio.run(make())  # type: ignore[arg-type]
     except (ReportError, PeriodError, ConfigError) as error:
         raise fail(str(error)) from None
+    except Fatal as error:
+        raise fail(str(error), error.code) from None
+    except Exception as error:
+        found = database_failure(error, CHOSEN_DB["url"], CHOSEN_DB["source"]) \
+            if CHOSEN_DB else None
+        if found is None:
+            raise
+        raise fail(str(found), found.code) from None
 
 
 @app.command()
@@ -76,7 +112,7 @@ def replay(
     from bot.commands.replay import run_replay
 
     settings = settings_for(config)
-    result = run_async(lambda: run_replay(file, settings, database_url(db, settings),
+    result = run_async(lambda: run_replay(file, settings, chosen_db(db, settings),
                                           console, show_progress=not json_out))
     if json_out:
         stats = result.stats
@@ -137,7 +173,7 @@ def import_slack(
     settings = settings_for(config)
     wanted = [c.strip().lstrip("#") for c in channels.split(",") if c.strip()] \
         if channels else None
-    finish_import(lambda: run(export, settings, database_url(db, settings), errors,
+    finish_import(lambda: run(export, settings, chosen_db(db, settings), errors,
                               community=community, channels=wanted, progress=not json_out),
                   json_out)
 
@@ -157,7 +193,7 @@ def import_discord(
     from bot.commands.import_export import import_discord as run
 
     settings = settings_for(config)
-    finish_import(lambda: run(exports, settings, database_url(db, settings), errors,
+    finish_import(lambda: run(exports, settings, chosen_db(db, settings), errors,
                               progress=not json_out), json_out)
 
 
@@ -175,7 +211,7 @@ def backfill(
     from bot.commands.backfill import backfill_all
 
     settings = settings_for(config)
-    failed = run_async(lambda: backfill_all(settings, database_url(db, settings), days,
+    failed = run_async(lambda: backfill_all(settings, chosen_db(db, settings), days,
                                             lambda line: errors.print(line, markup=False,
                                                                       highlight=False)))
     if failed:
@@ -213,7 +249,7 @@ def report(
     settings = settings_for(config)
     if json_out and csv_out:
         raise fail("--json and --csv: choose one")
-    output: Any = run_async(lambda: run_report(kind, settings, database_url(db, settings),
+    output: Any = run_async(lambda: run_report(kind, settings, chosen_db(db, settings),
                                                community, since, until, console, json_out,
                                                member, csv_out))
     if csv_out:
@@ -235,17 +271,20 @@ def demo(
     from bot.commands.demo import run_demo
 
     settings = settings_for(config)
+    CHOSEN_DB.update(url=str(out / "demo.sqlite"), source="--out")
     run_async(lambda: run_demo(settings, out, seed, weeks, console))
 
 
 @app.command()
 def run(config: ConfigOption = None, db: DbOption = None) -> None:
     """Run the bot on Discord and/or Slack, as configured (tokens from config.toml or the
-    environment)."""
+    environment). Stops within 10 seconds on SIGTERM or SIGINT (exit code 0); a rejected
+    token exits with 3, an unreachable platform with 4, an unusable database with 5."""
     from bot.commands.run import run_bot
 
     settings = settings_for(config)
-    run_async(lambda: run_bot(settings, database_url(db, settings)))
+    url = chosen_db(db, settings)
+    run_async(lambda: run_bot(settings, url, watchdog=True))
 
 
 dashboard_app = typer.Typer(help="The web dashboard for staff: serve it, or make a link.",
@@ -268,7 +307,7 @@ def dashboard_serve(
 
     settings = settings_for(config)
     try:
-        run_async(lambda: serve(settings, database_url(db, settings),
+        run_async(lambda: serve(settings, chosen_db(db, settings),
                                 host or settings.dashboard.host, port or settings.dashboard.port))
     except OSError as error:
         raise fail(f"cannot serve the dashboard: {error.strerror or error}") from None
@@ -292,7 +331,7 @@ def dashboard_link(
         seconds = parse_ttl(ttl)
     except ValueError as error:
         raise fail(str(error)) from None
-    url = run_async(lambda: make_link(settings, database_url(db, settings), community, seconds))
+    url = run_async(lambda: make_link(settings, chosen_db(db, settings), community, seconds))
     print(f"A link for staff, valid {ttl} until opened:")
     print(url)
 

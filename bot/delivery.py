@@ -29,7 +29,7 @@ from bot.scope import Scope
 log = logging.getLogger(__name__)
 
 RETRY_DELAYS = (1.0, 5.0, 30.0)  # seconds between attempts to write a live batch
-STOP_BUDGET_S = 6.0  # of the 10 seconds a shutdown may take, what writing may use
+STOP_BUDGET_S = 5.0  # of the 10 seconds a shutdown may take, what writing may use
 
 
 class Ingests(Protocol):

@@ -39,18 +39,30 @@ class Period:
         return f"{self.since:%Y-%m-%d} – {last:%Y-%m-%d}"
 
 
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
 def parse_moment(value: str) -> datetime:
     """ISO 8601; a bare date is midnight UTC; a time without offset is UTC."""
     text = value.strip()
     try:
         if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time(), tzinfo=UTC)
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            parsed = datetime.combine(date.fromisoformat(text), time(), tzinfo=UTC)
+        else:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise PeriodError(f"not an ISO 8601 date or time: {value!r}") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        moment = parsed.astimezone(UTC)
+    except OverflowError:
+        moment = None
+    if moment is None or not EARLIEST <= moment < LATEST:
+        raise PeriodError(f"{value!r} is out of range: use a date between "
+                          f"{EARLIEST.year} and {LATEST.year - 1}")
+    return moment
 
 
 def period_from(since: str | None, until: str | None, *, days: float = 7,

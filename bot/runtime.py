@@ -86,6 +86,7 @@ class Runtime:
     async def stop_jobs(self) -> None:
         if self.scheduler is not None:
             self.scheduler.stop()
+            await self.scheduler.drain()
             self.scheduler = None
 
     async def community_settings(self, scope: Scope) -> CommunitySettings:

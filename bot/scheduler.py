@@ -10,11 +10,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 import secrets
 import socket
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -46,6 +48,7 @@ class JobScheduler:
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self._instance = instance or process_id()
         self._weekly: dict[Scope, Hashable] = {}
+        self._running: set[asyncio.Task[object]] = set()
 
     @property
     def instance(self) -> str:
@@ -63,10 +66,33 @@ class JobScheduler:
         self.scheduler.start()
 
     async def _run(self, job: Job) -> None:
+        with self._tracked(job.name):
+            try:
+                await job.handler(self.services)
+            except Exception:
+                log.exception("job %s failed", job.name)
+
+    @contextlib.contextmanager
+    def _tracked(self, name: str) -> Iterator[None]:
+        """A running job, known so that a shutdown can stop it and wait for it."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
         try:
-            await job.handler(self.services)
-        except Exception:
-            log.exception("job %s failed", job.name)
+            yield
+        except asyncio.CancelledError:
+            log.info("job %s stopped by the shutdown", name)
+        finally:
+            if task is not None:
+                self._running.discard(task)
+
+    async def drain(self, timeout: float = 1.0) -> None:
+        """Stop the jobs still running and wait (at most ``timeout``) until they have."""
+        running = set(self._running)
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.wait(running, timeout=timeout)
 
     # -- weekly jobs -------------------------------------------------------------------
     def schedule_weekly(self, scope: Scope, trigger: BaseTrigger, key: Hashable,
@@ -97,10 +123,11 @@ class JobScheduler:
         return None if job is None else getattr(job, "next_run_time", None)
 
     async def _run_weekly(self, handler: WeeklyHandler, scope: Scope) -> None:
-        try:
-            await handler(self.services, scope)
-        except Exception:
-            log.exception("weekly job for %s failed", scope)
+        with self._tracked(f"weekly {scope}"):
+            try:
+                await handler(self.services, scope)
+            except Exception:
+                log.exception("weekly job for %s failed", scope)
 
     def wakeup(self) -> None:
         """Look at due jobs now (after the clock moved)."""
