@@ -13,32 +13,9 @@ from bot.runtime import Runtime
 from bot.scope import Scope
 from bot.store import Store
 from tests.chat import START, Chat
+from tests.fake_platform import FakePlatform
 
 SCOPE = Scope("other", "c1")
-
-
-class NamesOnly:
-    """The smallest platform: names members by id, posts nothing."""
-
-    name = "test"
-
-    async def post(self, scope: Scope, channel: str, reply: Reply) -> str | None:
-        return None
-
-    async def send_dm(self, scope: Scope, user: str, reply: Reply) -> bool:
-        return False
-
-    async def grant_reward(self, scope: Scope, user: str, reward: str | None) -> str:
-        return "nothing"
-
-    def mention(self, user: str) -> str:
-        return f"@{user}"
-
-    def message_link(self, scope: Scope, channel: str, message_id: str) -> str | None:
-        return f"link:{message_id}"
-
-    async def describe_status(self, scope: Scope) -> list[str]:
-        return []
 
 
 @pytest.fixture
@@ -59,10 +36,10 @@ async def test_helpers_names_the_helper_with_parts(runtime: Runtime,
     import time_machine
 
     with time_machine.travel(START.timestamp() + 3600, tick=False):
-        reply = await runtime.run_command(NamesOnly(), SCOPE, Invoker("asker0"), "helpers",
+        reply = await runtime.run_command(FakePlatform(), SCOPE, Invoker("asker0"), "helpers",
                                           {"period": "7"})
     text = reply.plain_text()
-    assert "1. @helpful: score" in text
+    assert "1. <@helpful>: score" in text
     assert "helped 3 people" in text
     assert not reply.public
 
@@ -71,22 +48,22 @@ async def test_unanswered_lists_open_questions_with_links(runtime: Runtime) -> N
     import time_machine
 
     with time_machine.travel(START.timestamp() + 3600, tick=False):
-        reply = await runtime.run_command(NamesOnly(), SCOPE, Invoker("x"), "unanswered",
+        reply = await runtime.run_command(FakePlatform(), SCOPE, Invoker("x"), "unanswered",
                                           {"public": True})
     assert reply.public
     assert "Is anyone there who can rotate the API key?" in reply.plain_text()
-    assert "link:m7" in reply.plain_text()
+    assert "https://chat.example/c1/general/m7" in reply.plain_text()
 
 
 async def test_wrong_option_gets_a_clear_message(runtime: Runtime) -> None:
-    reply = await runtime.run_command(NamesOnly(), SCOPE, Invoker("x"), "health",
+    reply = await runtime.run_command(FakePlatform(), SCOPE, Invoker("x"), "health",
                                       {"period": "12"})
     assert reply.tone == "error"
     assert "`period` of `/circle health` must be one of 7, 30, 90" in reply.text
 
 
 async def test_unknown_command_shows_help(runtime: Runtime) -> None:
-    reply = await runtime.run_command(NamesOnly(), SCOPE, Invoker("x"), "dance", {})
+    reply = await runtime.run_command(FakePlatform(), SCOPE, Invoker("x"), "dance", {})
     assert "Unknown command `dance`" in reply.text
     assert "/circle helpers" in reply.plain_text()
 
@@ -97,12 +74,12 @@ async def test_staff_only_commands_and_actions_are_refused_to_members(runtime: R
         return Reply(title="secret")
 
     runtime.commands["secret"] = Command("secret", "staff only", secret, staff_only=True)
-    member = await runtime.run_command(NamesOnly(), SCOPE, Invoker("x"), "secret", {})
+    member = await runtime.run_command(FakePlatform(), SCOPE, Invoker("x"), "secret", {})
     assert member.tone == "error" and "staff only" in member.text
-    staff = await runtime.run_command(NamesOnly(), SCOPE, Invoker("x", is_staff=True),
+    staff = await runtime.run_command(FakePlatform(), SCOPE, Invoker("x", is_staff=True),
                                       "secret", {})
     assert staff.title == "secret"
-    refused = await runtime.run_message_action(NamesOnly(), SCOPE, Invoker("x"),
+    refused = await runtime.run_message_action(FakePlatform(), SCOPE, Invoker("x"),
                                                "not_question", "m1")
     assert refused.tone == "error" and "staff only" in refused.text
 
@@ -113,15 +90,18 @@ async def test_mark_as_answer_credits_the_helper(sqlite_store: Store) -> None:
     a = chat.msg("bob", "in settings", channel="random")
     runtime = build_runtime(Settings(), sqlite_store, Engine(sqlite_store))
     await runtime.engine.ingest(chat.take())
-    reply = await runtime.run_message_action(NamesOnly(), SCOPE, Invoker("ann"),
+    reply = await runtime.run_message_action(FakePlatform(), SCOPE, Invoker("ann"),
                                              "mark_answer", a)
     assert reply.tone == "error"  # no open question in #random
     chat.msg("bob", "in settings", channel="general", id="m3")
     await runtime.engine.ingest(chat.take())
-    reply = await runtime.run_message_action(NamesOnly(), SCOPE, Invoker("ann"),
+    reply = await runtime.run_message_action(FakePlatform(), SCOPE, Invoker("ann"),
                                              "mark_answer", "m3")
     assert reply.tone == "good", reply.text
-    assert q
+    credited = await sqlite_store.answer_facts(SCOPE, START.timestamp(),
+                                               START.timestamp() + 86400)
+    assert [(f.question_id, f.answerer, f.asker, f.acknowledged) for f in credited] == [
+        (q, "bob", "ann", True)], "bob credited for ann's question; her mark acknowledges it"
 
 
 def test_command_text_parsing() -> None:

@@ -8,7 +8,7 @@ themselves. The annotation file holds ``A B -`` lines; the larger number is the 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,9 +119,3 @@ def load_log(raw: Path) -> Log:
         gold = parse_annotation(fh)
     name = raw.name.removesuffix(".raw.txt")
     return Log(name=name, messages=messages, gold=gold)
-
-
-def iter_logs(paths: Iterable[Path]) -> Iterator[Log]:
-    """Every annotated log under ``paths``."""
-    for raw in find_logs(paths):
-        yield load_log(raw)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.weekly.fake_platform import FakePlatform
+from tests.fake_platform import FakePlatform
 
 
 @pytest.fixture

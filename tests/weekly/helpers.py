@@ -13,7 +13,7 @@ from bot.events import Event, MemberJoin, Message
 from bot.runtime import Runtime
 from bot.scope import Scope
 from bot.store import Store
-from tests.weekly.fake_platform import FakePlatform
+from tests.fake_platform import FakePlatform
 
 SCOPE = Scope("fake", "guild1")
 _ids = itertools.count(1)

@@ -14,7 +14,7 @@ from bot.store import Store
 from bot.weekly import alerts
 from bot.weekly.digest import build_digest
 from bot.weekly.run import alert_unanswered, run_week
-from tests.weekly.fake_platform import FakePlatform
+from tests.fake_platform import FakePlatform
 from tests.weekly.helpers import SCOPE, community_settings, joins, make_runtime, qa
 
 WEEK = datetime(2024, 3, 25, tzinfo=UTC)  # Monday 00:00 UTC

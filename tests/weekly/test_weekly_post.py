@@ -14,7 +14,7 @@ from bot.store import Store
 from bot.store.database import make_engine
 from bot.weekly.run import run_week
 from cogs.weekly import fire_week, sync_weekly
-from tests.weekly.fake_platform import FakePlatform
+from tests.fake_platform import FakePlatform
 from tests.weekly.helpers import SCOPE, joins, make_runtime, qa
 
 # The week of Monday 25 March 2024 (Berlin), with the DST change on Sunday 31 March.

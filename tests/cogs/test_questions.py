@@ -11,7 +11,7 @@ from bot.features import Invoker
 from bot.period import Period
 from bot.runtime import Runtime
 from bot.store import Store
-from tests.weekly.fake_platform import FakePlatform
+from tests.fake_platform import FakePlatform
 from tests.weekly.helpers import SCOPE, make_runtime, qa
 
 T0 = datetime(2024, 3, 25, 8, tzinfo=UTC)

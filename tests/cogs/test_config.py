@@ -9,7 +9,7 @@ import time_machine
 from bot.features import Invoker
 from bot.store import Store
 from cogs.weekly import sync_weekly
-from tests.weekly.fake_platform import FakePlatform
+from tests.fake_platform import FakePlatform
 from tests.weekly.helpers import SCOPE, make_runtime
 
 MOD = Invoker("mod1", "Mod", False)

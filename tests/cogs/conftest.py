@@ -1,10 +1,10 @@
-"""Fixtures of the privacy tests."""
+"""Fixtures of the cogs' tests (helpers: ``tests.weekly.helpers``)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.weekly.fake_platform import FakePlatform
+from tests.fake_platform import FakePlatform
 
 
 @pytest.fixture

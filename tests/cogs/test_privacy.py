@@ -17,7 +17,7 @@ from bot.runtime import Runtime
 from bot.store import Store
 from bot.store.schema import metadata
 from bot.weekly.run import run_week
-from tests.weekly.fake_platform import FakePlatform
+from tests.fake_platform import FakePlatform
 from tests.weekly.helpers import SCOPE, joins, make_runtime, qa
 
 T0 = datetime(2024, 3, 25, 8, tzinfo=UTC)

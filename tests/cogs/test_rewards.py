@@ -15,7 +15,7 @@ from bot.store import Store
 from bot.weekly.nominations import nominate_week, pick_nominees
 from bot.weekly.run import run_week
 from bot.weekly.schedule import due_now
-from tests.weekly.fake_platform import FakePlatform
+from tests.fake_platform import FakePlatform
 from tests.weekly.helpers import SCOPE, make_runtime, qa
 
 WEEK = datetime(2024, 3, 25, tzinfo=UTC)
