@@ -17,8 +17,8 @@ from bot.imports.source import ExportFiles
 from bot.scope import Scope
 from bot.store import Store
 from bot.store.schema import excerpts, messages
+from tests.cogs.test_privacy import rows_mentioning
 from tests.imports.export_writers import TEAM, SlackExportWriter, slack_user
-from tests.privacy.test_privacy_commands import rows_mentioning
 
 SCOPE = Scope("slack", TEAM)
 NOW = datetime.now(UTC)
