@@ -23,7 +23,8 @@ async def runtime(sqlite_store: Store) -> Runtime:
     chat = Chat()
     for i in range(3):
         q = chat.msg(f"asker{i}", f"How do I do thing {i}?")
-        chat.msg("helpful", "like this", reply_to=q)
+        chat.msg("helpful", f"Open Settings, then Tools, and run thing {i} from there.",
+                 reply_to=q)
     chat.msg("lonely", "Is anyone there who can rotate the API key?")  # a bare ping is no question
     clock = (START.timestamp() + 3600)
     rt = build_runtime(Settings(), sqlite_store, clock=lambda: clock)
