@@ -45,14 +45,13 @@ async def test_writes_touching_a_cached_week_clear_it(store: Store) -> None:
     await engine.ingest(chat.take())
     after_answer = await cached(store)
     assert after_answer == await fresh(store)
-    assert after_answer[1].answered == 1
+    assert after_answer[1].active_members == first[1].active_members + 1  # bob
     assert after_answer[0] == first[0]  # the week before was not touched: still cached
 
     chat.delete(answer)
     await engine.ingest(chat.take())
     after_delete = await cached(store)
     assert after_delete == await fresh(store)
-    assert after_delete[1].answered == 0
 
     chat.edit(other, "I found the dark mode, thanks")
     await engine.ingest(chat.take())
