@@ -61,7 +61,8 @@ _AUX = _word_set("is are was were do does did can could should would will has ha
 _LAUGH = re.compile(r"\b(?:l+o+l+\w*|(?:ha){2,}\w*|(?:he){2,}\w*|lmf?ao+|rofl|xd+|kek)\b|"
                     r"[:;]-?[dp)(]\B", re.IGNORECASE)
 _SOCIAL = re.compile(
-    r"^\W*(?:hi+|hello+|hey+|yo|hiya|howdy|morning|evening|night|gn|bye+|cya|see y(?:a|ou)|"
+    r"^\W*(?:hi+|hello+|hey+|yo|hiya|howdy|(?:good )?(?:morning|evening|night|day)|gn|bye+|cya|"
+    r"see y(?:a|ou)|"
     r"later|brb|gtg|g2g|afk|back|welcome|congrats?|congratulations|cheers|nice|cool|awesome|"
     r"great|wow|yay|woo+t?|omg|haha|lol)\b",
     re.IGNORECASE,
@@ -134,7 +135,7 @@ def answer_features(question_text: str, reply_text: str, reply_is_question: bool
         float("!" in reply_text),
         float(not word_set.isdisjoint(_SELF) and word_set.isdisjoint(_YOU)),
         float(not word_set.isdisjoint(_YOU)),
-        float(n > 0 and not content),
+        float(n > 0 and all(w in PING_WORDS or w in _STOPWORDS for w in words)),
         min(len(q_content), 8) / 8.0,
         float(instruction),
         float(not substance),

@@ -13,8 +13,9 @@ Weighted by hand, because the annotated data lacks it: the time gap (Molweni has
 timestamps) lowers the confidence of a reply that comes more than two hours after the
 question; a reply with no substance at all (no shared topic word, instruction, command, path,
 URL, technical name or number, error name or yes/no) keeps 0.3 of its confidence on an
-implicit link, and half of it on an explicit one when it is short (at most three words); the
-support-channel data holds too little social chatter to learn these. An explicit reply is
+implicit link, and half of it on an explicit one when it also shows a social cue (laughter, a
+greeting or farewell, emoji only, only pings' words); the support-channel data holds too
+little social chatter to learn these. An explicit reply is
 judged on its own text (the question's may no longer be held after a restart, and a restart
 must not change a credit); for an implicit link to a question whose text is gone, the topic
 cannot be judged and the discount does not apply.
@@ -42,10 +43,11 @@ ROUTES = ("reply", "thread", "forum", "mention", "implicit")
 #: log-odds lost per doubling of the gap beyond :data:`GAP_FREE_S` (hand-weighted)
 GAP_PENALTY = 0.25
 GAP_FREE_S = 2 * 3600.0
-#: a short explicit reply (at most SHORT_WORDS words) with no substance at all keeps this share
-#: of its confidence (hand-set: the support-channel data holds too little social chatter)
+#: an explicit reply with no substance and a social cue (laughter, a greeting or farewell,
+#: emoji only, only pings' words) keeps this share of its confidence (hand-set: the
+#: support-channel data holds too little social chatter to learn it)
 NO_SUBSTANCE_FACTOR = 0.5
-SHORT_WORDS = 3
+_SOCIAL_CUES = tuple(NAMES.index(n) for n in ("laugh", "social", "no_letters", "everyday_only"))
 #: any implicit reply with no substance keeps this share: nothing but the linker says it
 #: responds to the question at all
 IMPLICIT_NO_SUBSTANCE = 0.3
@@ -135,7 +137,7 @@ def answer_confidence(*, question_text: str, reply_text: str, route: str, gap_s:
     answers = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
     if values[_NO_SUBSTANCE]:
         if not implicit:
-            if len(reply_text.split()) <= SHORT_WORDS:
+            if any(values[i] for i in _SOCIAL_CUES):
                 answers *= NO_SUBSTANCE_FACTOR
         elif question_text.strip():  # an unknown question: its topic cannot be judged
             answers *= IMPLICIT_NO_SUBSTANCE
