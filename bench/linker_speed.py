@@ -1,6 +1,10 @@
 """Linker speed: average microseconds per ``Linker.link`` call on realistic chat.
 
-    .venv/bin/python bench/linker_speed.py [RAW_LOG ...]
+    .venv/bin/python bench/linker_speed.py [RAW_LOG ...] [--against REV] [--rounds 5]
+
+``--against REV`` also times the linker of git revision ``REV`` (checked out in a temporary
+worktree; this same script, only the ``bot`` package differs), alternating one run of each
+per round, and prints both and their ratio: the machine's load hits both alike.
 
 Replays Kummerfeld #ubuntu dev logs (read in place from ``$INNERCIRCLE_EVAL_DATA``), or a
 synthetic chat when the data is absent, with a window of ``max_history`` earlier messages.
@@ -10,14 +14,20 @@ slices are prebuilt, so only the linker is timed. The bot needs >= 20,000 msg/s 
 
 from __future__ import annotations
 
+import argparse
 import gc
 import os
 import random
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# the tree whose ``bot`` package is timed: this checkout, or another revision's (--against)
+sys.path.insert(
+    0, os.environ.get("INNERCIRCLE_BENCH_TREE") or str(Path(__file__).resolve().parents[1])
+)
 
 from bot.eval import kummerfeld
 from bot.signals import features
@@ -72,29 +82,74 @@ def synthetic_chat(n: int = 20_000) -> list[Utterance]:
     return out
 
 
-def main() -> None:
-    """Time the linker over the chat and print microseconds per message."""
-    args = [Path(a) for a in sys.argv[1:]]
+def _time_once(msgs: list[Utterance], windows: list[list[Utterance]]) -> float:
+    linker = default_linker()
+    features.clear_caches()  # every message is new to the linker, as in the live bot
+    gc.collect()
+    started = time.perf_counter()
+    for msg, window in zip(msgs, windows, strict=True):
+        linker.link(msg, window)
+    return 1e6 * (time.perf_counter() - started) / len(msgs)
+
+
+def _chat(args: list[Path]) -> tuple[list[Utterance], list[list[Utterance]]]:
     data = Path(os.environ.get("INNERCIRCLE_EVAL_DATA", REPO.parent / "shared" / "eval-data"))
     dev = data / "irc-disentanglement-ubuntu" / "dev"
     msgs = real_chat(args or [dev]) if args or dev.exists() else synthetic_chat()
     for m in msgs:
         m.is_question = is_question(m.text)
-    linker = default_linker()
-    k = linker.max_history
-    windows = [msgs[max(0, i - k) : i] for i in range(len(msgs))]
-    runs = []
-    for _ in range(7):
-        features.clear_caches()  # every message is new to the linker, as in the live bot
-        gc.collect()
-        started = time.perf_counter()
-        for msg, window in zip(msgs, windows, strict=True):
-            linker.link(msg, window)
-        runs.append(1e6 * (time.perf_counter() - started) / len(msgs))
-    runs.sort()
+    k = default_linker().max_history
+    return msgs, [msgs[max(0, i - k) : i] for i in range(len(msgs))]
+
+
+def _against(rev: str, paths: list[Path], rounds: int) -> None:
+    """Alternate runs of this checkout's linker and ``rev``'s, one of each per round."""
+    msgs, windows = _chat(paths)
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp) / "tree"
+        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(tree),
+                        rev], check=True)
+        try:
+            env = {**os.environ, "INNERCIRCLE_BENCH_TREE": str(tree)}
+            ours: list[float] = []
+            theirs: list[float] = []
+            for _ in range(rounds):
+                ours.append(_time_once(msgs, windows))
+                out = subprocess.run([sys.executable, __file__, "--once", *map(str, paths)],
+                                     env=env, check=True, capture_output=True, text=True)
+                theirs.append(float(out.stdout.strip().splitlines()[-1]))
+        finally:
+            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)],
+                           check=False)
+    ours.sort()
+    theirs.sort()
+    print(f"{len(msgs)} messages, {rounds} alternating rounds (best / median us per message):")
+    print(f"  this checkout: {ours[0]:.1f} / {ours[len(ours) // 2]:.1f}")
+    print(f"  {rev}: {theirs[0]:.1f} / {theirs[len(theirs) // 2]:.1f}")
+    print(f"  ratio this / {rev}: best {ours[0] / theirs[0]:.3f}, "
+          f"median {ours[len(ours) // 2] / theirs[len(theirs) // 2]:.3f}")
+
+
+def main() -> None:
+    """Time the linker over the chat and print microseconds per message."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("logs", nargs="*", type=Path)
+    parser.add_argument("--against", metavar="REV", help="also time this git revision")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--once", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.against:
+        _against(args.against, args.logs, args.rounds)
+        return
+    msgs, windows = _chat(args.logs)
+    if args.once:  # one run for --against: just the figure
+        print(f"{_time_once(msgs, windows):.3f}")
+        return
+    runs = sorted(_time_once(msgs, windows) for _ in range(7))
     print(
-        f"{len(msgs)} messages, window {k}: best {runs[0]:.1f} us/message, "
-        f"median {runs[len(runs) // 2]:.1f} (7 runs; the machine is shared, best is the cleanest)"
+        f"{len(msgs)} messages, window {default_linker().max_history}: best {runs[0]:.1f} "
+        f"us/message, median {runs[len(runs) // 2]:.1f} (7 runs; the machine is shared, best is "
+        "the cleanest)"
     )
 
 

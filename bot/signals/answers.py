@@ -14,7 +14,7 @@ timestamps) lowers the confidence of a reply that comes more than two hours afte
 question; a reply with no substance at all (no shared topic word, instruction, command, path,
 URL, technical name or number, error name or yes/no) keeps 0.3 of its confidence on an
 implicit link, and half of it on an explicit one when it also shows a social cue (laughter, a
-greeting or farewell, emoji only, only pings' words); the support-channel data holds too
+greeting or farewell, emoji only); the support-channel data holds too
 little social chatter to learn these. An explicit reply is
 judged on its own text (the question's may no longer be held after a restart, and a restart
 must not change a credit); for an implicit link to a question whose text is gone, the topic
@@ -43,11 +43,11 @@ ROUTES = ("reply", "thread", "forum", "mention", "implicit")
 #: log-odds lost per doubling of the gap beyond :data:`GAP_FREE_S` (hand-weighted)
 GAP_PENALTY = 0.25
 GAP_FREE_S = 2 * 3600.0
-#: an explicit reply with no substance and a social cue (laughter, a greeting or farewell,
-#: emoji only, only pings' words) keeps this share of its confidence (hand-set: the
+#: an explicit reply with no substance and a social cue (laughter, a greeting or farewell or
+#: emoji only) keeps this share of its confidence (hand-set: the
 #: support-channel data holds too little social chatter to learn it)
 NO_SUBSTANCE_FACTOR = 0.5
-_SOCIAL_CUES = tuple(NAMES.index(n) for n in ("laugh", "social", "no_letters", "everyday_only"))
+_SOCIAL_CUES = tuple(NAMES.index(n) for n in ("laugh", "social", "no_letters"))
 #: any implicit reply with no substance keeps this share: nothing but the linker says it
 #: responds to the question at all
 IMPLICIT_NO_SUBSTANCE = 0.3
