@@ -33,12 +33,6 @@ _PATH = re.compile(r"(?:^|\s)(?:~?/[\w.-]+|[A-Za-z]:\\|\./)|\bFILEPATH\b|\b[\w-]
                    r"\w\s*(?:→|->|»|>)\s*\w")  # or a menu path: Settings → Keys
 _CODE = re.compile(r"`|\$\s|(?:^|\s)--?[a-z][\w-]*|\w+\(\)|\w=\S|\|\s*\w|&&|\bsudo\b")
 _NUMBER = re.compile(r"\d")
-# a number that names something technical: a version, a size, a port, an id ("4.2.3", "64",
-# "8080", "e404", "2GB"), not "floor 3"
-_TECH_NUMBER = re.compile(r"\d+\.\d|\b\d{2,}\b|[a-z]\d|\d[a-z]", re.IGNORECASE)
-# a technical name built with joiners or inner capitals: "broadcom-sta", "SESSION_TTL",
-# "app.conf", "iPhone" ("kubectl" alone is not caught)
-_TECH_NAME = re.compile(r"\b[A-Za-z]+[-_.][A-Za-z0-9]+\b|\b[a-z]+[A-Z]\w*")
 _ERROR = re.compile(r"(?i:\w+(?:error|exception)\b|\berrno\b|\bsegfault|\btraceback\b|"
                     r"\bpanic\b)|\bE[A-Z]{3,}\b|\b(?:40[34]|500)\b")
 _SUGGEST = re.compile(
@@ -107,8 +101,9 @@ def answer_features(question_text: str, reply_text: str, reply_is_question: bool
     instruction = any(
         clause.split(maxsplit=1)[0].lower() in _INSTRUCTION and not _SOCIAL.match(clause)
         for clause in _CLAUSE.split(reply_text) if clause.strip())  # not "see you"
-    substance = (shared > 0 or url or path or code or error or suggest or yes_no or instruction
-                 or bool(_TECH_NUMBER.search(reply_text)) or bool(_TECH_NAME.search(reply_text)))
+    # a version or a technical name alone ("migrating everything to v3") is no substance: it
+    # is as common in release chit-chat as in answers
+    substance = (shared > 0 or url or path or code or error or suggest or yes_no or instruction)
     return [
         1.0,
         math.log1p(n) / 3.0,
