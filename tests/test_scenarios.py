@@ -1,7 +1,7 @@
 """The demo's story through the whole pipeline with the answer decision, on a SQLite file and
 on PostgreSQL: the passionate helpers lead (breadth beats volume), the pair of friends who
-only answer each other gains little, staff are ranked apart, and members who only chat are
-no helpers."""
+only answer each other gains little, staff are ranked apart, and members who only chat
+are no helpers."""
 
 from __future__ import annotations
 
@@ -33,4 +33,10 @@ async def test_the_demo_story_holds(store: Store) -> None:
     staff = [i for i, e in enumerate(ranked) if e.advocate.is_staff]
     assert {ranked[i].advocate.user for i in staff} == STAFF
     assert min(staff) == len(peers), "staff ranked apart, after every peer"
-    assert not LURKERS & set(order), "members who only chat are no helpers"
+
+
+async def test_members_who_only_chat_are_no_helpers(store: Store) -> None:
+    await Engine(store).ingest(generate(seed=7, weeks=4))
+    ranked = await reports.helpers(store, Scope("demo", "demo"),
+                                   period_from(None, None, days=30), CommunitySettings())
+    assert not LURKERS & {e.advocate.user for e in ranked}
