@@ -127,6 +127,9 @@ def replay(
         errors.print(f"… and {len(result.bad) - 50} more bad lines")
     if result.bad:
         raise typer.Exit(1)
+    if file.resolve() == Path(settings.engine.undelivered_file).resolve():
+        file.unlink()  # every event is stored now: its texts need not be kept any longer
+        errors.print(f"{file} is replayed in full and deleted.", highlight=False, markup=False)
 
 
 import_app = typer.Typer(

@@ -32,6 +32,7 @@ from bot.scope import Scope
 from bot.settings_cache import SettingsCache
 from bot.staff import StaffRule
 from bot.store import Store
+from bot.undelivered import scrub
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,11 @@ class Runtime:
         """Delete every fact about ``user`` (DESIGN.md's forget), list settings included."""
         await self.engine.change_privacy(scope, lambda: self.store.forget(scope, user,
                                                                          self.now()))
+        # the undelivered-events file forgets them too
+        kept = self.engine.delivery.undelivered
+        if kept is not None:
+            scrub(kept, now=self.now(), retention_s=self.defaults.text_retention_hours * 3600,
+                  forget=(scope, user))
         self.settings_cache.invalidate(scope)  # they left the moderators, staff_users …
 
     async def change_setting(self, scope: Scope, key: str, value: Any, by: str) -> None:

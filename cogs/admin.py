@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from bot.features import Cog, Command, CommandContext, Field, Job, Reply
 from bot.services import Services
+from bot.undelivered import scrub
 
 PURGE_EVERY_S = 3600
 
@@ -56,3 +57,7 @@ class AdminCog(Cog):
 async def purge_expired_text(runtime: Services) -> None:
     """Question excerpts are deleted once their retention ends (DESIGN.md's privacy rules)."""
     await runtime.store.purge_expired_excerpts(runtime.now())
+    kept = runtime.engine.delivery.undelivered
+    if kept is not None:
+        scrub(kept, now=runtime.now(),
+              retention_s=runtime.defaults.text_retention_hours * 3600)

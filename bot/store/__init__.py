@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from bot.scope import Scope
@@ -29,7 +30,10 @@ class Store(WeeklyQueries, PrivacyQueries, DashboardQueries, BackfillQueries, Da
     async def open(cls, url: str) -> Store:
         """Open (and migrate) the database at ``url`` (a file path or a database URL)."""
         engine, secret = await cls.open_engine(url)
-        return cls(engine, secret)
+        store = cls(engine, secret)
+        # Whatever command opens the database, expired question text goes first.
+        await store.purge_expired_excerpts(time.time())
+        return store
 
     # -- ingest --------------------------------------------------------------------
     async def write(self, batch: FactBatch) -> int:

@@ -25,6 +25,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # deleted facts and expired excerpts are overwritten, not left in free pages
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
