@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from bot import asker_evidence
+from bot import asker_evidence, changes
 from bot.config import CommunitySettings
 from bot.corrections import CorrectionResult, Corrections
 from bot.delivery import RETRY_DELAYS, Delivery, with_retries
@@ -34,10 +34,11 @@ from bot.events import (
     Thanks,
     UnmarkAnswer,
 )
-from bot.memory import CommunityMemory, window_key
+from bot.memory import CommunityMemory
+from bot.prefetch import prefetch
 from bot.scope import Scope
 from bot.settings_cache import SettingsCache
-from bot.signals.credit import IMPLICIT_REACH_S, Incoming, decide_credit
+from bot.signals.credit import Incoming, decide_credit
 from bot.signals.links import Linker, default_linker
 from bot.signals.questions import is_question
 from bot.signals.thanks import is_non_answer, is_thanks
@@ -48,7 +49,6 @@ from bot.store.facts import AnswerInfo, FactBatch, MessageInfo
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-EXCERPT_CHARS = 200
 DAY = 86400
 YIELD_EVERY = 200  # events computed between two turns of the event loop
 
@@ -179,7 +179,7 @@ class Engine:
                             ) -> IngestStats:
         state = await self.community(scope)
         stats = IngestStats(events=len(events))
-        await self._prefetch(state, events)
+        await prefetch(self.store, state, events)
         batch = FactBatch(scope)
         # Batch N is written while batch N+1 is computed: the write runs in the database
         # driver's thread, and the loop below yields now and then so the write's steps (and
@@ -222,76 +222,6 @@ class Engine:
             stats.acks += await with_retries(lambda: self.store.write(batch),
                                              self._write_delays, "a batch of facts")
 
-    async def _prefetch(self, state: CommunityMemory, events: list[Event]) -> None:
-        """Load the earlier messages and answers this batch refers to, and learn which of its
-        messages are stored already (a replay, a catch-up overlap): those count once."""
-        own: set[str] = set()
-        wanted: set[str] = set()
-        answer_targets: set[str] = set()
-        for event in events:
-            if isinstance(event, Message):
-                own.add(event.id)
-                if event.reply_to:
-                    wanted.add(event.reply_to)
-                    if is_thanks(event.text):  # may acknowledge (and lift) an answer
-                        answer_targets.add(event.reply_to)
-                if event.thread:
-                    wanted.add(event.thread)
-            elif isinstance(event, Reaction):
-                wanted.add(event.message)
-                answer_targets.add(event.message)
-            elif isinstance(event, MessageEdit | MessageDelete):
-                wanted.add(event.id)
-                answer_targets.add(event.id)
-        if state.newest_stored is None:
-            state.newest_stored = await self.store.newest_message_ts(state.scope)
-        # A message newer than everything stored cannot be stored already (the same event
-        # always has the same time): only older ones, from a replay or a catch-up, are probed.
-        fresh = [e.id for e in events if isinstance(e, Message) and e.id not in state.recent
-                 and e.ts.timestamp() <= state.newest_stored]
-        stored = await self.store.stored_message_ids(state.scope, fresh) if fresh else set()
-        # Stored messages of this batch (a resumed replay, a catch-up overlap) pass through
-        # memory again, as they did when they were written, but are not written twice.
-        state.replaying = stored
-        missing = [i for i in wanted - own if i not in state.recent]
-        if missing:
-            for info in (await self.store.message_infos(state.scope, missing)).values():
-                state.remember(info)
-        await self._seed_windows(state, events)
-        missing_answers = [i for i in answer_targets if i not in state.answers]
-        if missing_answers:
-            # Only what was stored before this batch: a later answer (written by another
-            # writer already further on, or before a restart) comes again from its message.
-            begins = min(e.ts for e in events).timestamp()
-            for answer in await self.store.answers_by_message(state.scope, missing_answers):
-                if answer.ts < begins:
-                    state.remember_answer(answer)
-
-    async def _seed_windows(self, state: CommunityMemory, events: list[Event]) -> None:
-        """After a restart a channel's linking window is empty: put back the questions
-        asked there shortly before (their retained excerpts), so an answer that comes
-        without a reply can still be linked to them."""
-        first: dict[str, float] = {}
-        for event in events:
-            if isinstance(event, Message) and event.channel not in state.seeded:
-                first.setdefault(event.channel, event.ts.timestamp())
-        for channel, ts in first.items():
-            state.seeded.add(channel)
-            if state.windows.get((channel, None)):
-                continue
-            window = state.windows.setdefault((channel, None), [])
-            stored = await self.store.linkable_questions(state.scope, channel,
-                                                         ts - IMPLICIT_REACH_S, ts)
-            for info, excerpt in stored[-state.history:]:
-                if info.id not in state.recent:
-                    state.remember(info)
-                window.append(Utterance(id=info.id, author=info.author, text=excerpt,
-                                        ts=info.ts, is_question=True))
-            if stored:
-                for root in await self.store.threads_started(
-                        state.scope, [info.id for info, _ in stored], ts - IMPLICIT_REACH_S):
-                    state.mark_threaded(root)
-
     # -- one event ------------------------------------------------------------------
     def _apply(self, state: CommunityMemory, event: Event, batch: FactBatch, stats: IngestStats,
                catchup: bool) -> None:
@@ -302,11 +232,11 @@ class Engine:
         elif isinstance(event, Reaction):
             self._on_reaction(state, event, batch, stats, removed=False)
         elif isinstance(event, MessageEdit):
-            self._on_edit(state, event, batch)
+            changes.edit(state, event, batch, self.clock() if self.clock else None)
         elif isinstance(event, MessageDelete):
-            self._on_delete(state, event, batch)
+            changes.delete(state, event, batch)
         elif isinstance(event, MemberJoin | MemberLeave):
-            self._on_membership(state, event, batch)
+            changes.membership(state, event, batch)
 
     def _on_message(self, state: CommunityMemory, event: Message, batch: FactBatch,
                     stats: IngestStats, catchup: bool) -> None:
@@ -381,7 +311,8 @@ class Engine:
         stats.messages += 1
         if question:
             stats.questions += 1
-            self._keep_excerpt(settings, batch, event.id, event.text, ts)
+            changes.keep_excerpt(settings, batch, event.id, event.text, ts,
+                                 self.clock() if self.clock else None)
         day = int(ts // DAY)
         name = event.author_name if author == event.author else None
         written = state.members_written.get(author)
@@ -408,13 +339,6 @@ class Engine:
         if previous is None or ts >= previous[0]:
             batch.cursors[cursor_key] = (ts, event.id)
 
-    def _keep_excerpt(self, settings: CommunitySettings, batch: FactBatch, message_id: str,
-                      text: str, ts: float) -> None:
-        retention = settings.text_retention_hours * 3600
-        if retention <= 0 or (self.clock is not None and ts + retention <= self.clock()):
-            return
-        batch.excerpts[message_id] = (" ".join(text.split())[:EXCERPT_CHARS], ts + retention)
-
     def _on_reaction(self, state: CommunityMemory, event: Reaction, batch: FactBatch,
                      stats: IngestStats, *, removed: bool) -> None:
         if event.emoji not in state.ack_emoji:
@@ -422,63 +346,3 @@ class Engine:
         user = state.identity(event.user, event.ts.timestamp())
         if user is not None:
             asker_evidence.reaction(state, event, user, batch, removed=removed)
-
-    def _on_edit(self, state: CommunityMemory, event: MessageEdit, batch: FactBatch) -> None:
-        info = state.recent.get(event.id)
-        if info is None or info.deleted:
-            return
-        kind = state.channel_kind(info.channel, "chat")
-        thread_start = info.thread == info.id
-        question = not info.not_question and (
-            (kind == "forum" and thread_start)
-            or is_question(event.text, channel_kind=kind, thread_start=thread_start))
-        batch.edited(info.ts, state.answers.get(event.id, ()))
-        if question != info.is_question:
-            info.is_question = question
-            batch.message_updates.setdefault(event.id, {})["is_question"] = question
-            if not question:
-                batch.deactivated_questions.add(event.id)
-        if question:
-            self._keep_excerpt(state.settings, batch, event.id, event.text, info.ts)
-        else:
-            batch.excerpts[event.id] = None
-        if is_non_answer(event.text) or question:
-            for answer in state.answers.get(event.id, []):
-                answer.active, answer.confidence = False, 0.0
-            batch.deactivated_answers.add(event.id)
-        for utterance in state.windows.get(window_key(info), ()):
-            if utterance.id == event.id:
-                utterance.text = event.text
-                utterance.is_question = question
-
-    def _on_delete(self, state: CommunityMemory, event: MessageDelete, batch: FactBatch) -> None:
-        info = state.recent.get(event.id)
-        if info is None or info.deleted:
-            return
-        info.deleted = True
-        batch.edited(info.ts, state.answers.get(event.id, ()))
-        batch.message_updates.setdefault(event.id, {})["deleted"] = True
-        batch.deactivated_answers.add(event.id)
-        for answer in state.answers.get(event.id, []):
-            answer.active, answer.confidence = False, 0.0
-        if info.is_question:
-            batch.deactivated_questions.add(event.id)
-        batch.excerpts[event.id] = None
-        window = state.windows.get(window_key(info))
-        if window is not None:
-            window[:] = [u for u in window if u.id != event.id]
-
-    def _on_membership(self, state: CommunityMemory, event: MemberJoin | MemberLeave,
-                       batch: FactBatch) -> None:
-        ts = event.ts.timestamp()
-        user = state.identity(event.user, ts)
-        if user is None or event.user in state.ignored:
-            return
-        seen = batch.member(user)
-        if event.user_name and user == event.user:
-            seen.name = event.user_name
-        if isinstance(event, MemberJoin):
-            seen.joined_at, seen.left_at = ts, None
-        else:
-            seen.left_at = ts
-
