@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Iterable
+from collections.abc import AsyncIterator, Coroutine, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -39,6 +39,7 @@ from bot.platforms.discord_interactions import DiscordInteractions
 from bot.platforms.inbox import OrderedInbox
 from bot.runtime import Runtime
 from bot.scope import Scope
+from bot.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ class DiscordAdapter(DiscordInteractions):
                    self.run_command, self.run_action)
         self.inbox = OrderedInbox(runtime.engine.submit, "discord-events")
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._stopping = False
         self.caught_up: set[int] = set()  # guilds whose catch-up finished since start
         self.catchup_reports: dict[int, CatchupReport] = {}
         self.backfills = Backfills(runtime.engine, runtime.store, self.send_dm)
@@ -88,21 +90,26 @@ class DiscordAdapter(DiscordInteractions):
 
     async def stop(self) -> None:
         """Close the connection; what was received is handed to the engine first."""
+        self._stopping = True
         await self.backfills.stop()
         await self.client.close()
         await self._stop_worker()
 
     async def _stop_worker(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
+        self._stopping = True
+        await cancel_and_wait(self._tasks)
         left = await self.inbox.stop(timeout=5)
+        await cancel_and_wait(self._tasks)  # those an inbox job spawned while draining
         if left:
             log.warning("Discord: %d events still queued at shutdown were dropped", left)
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.runtime.now(), UTC)
 
-    def _spawn(self, coro: Awaitable[Any], name: str) -> None:
+    def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> None:
+        if self._stopping:  # a job finishing during shutdown starts nothing new
+            coro.close()
+            return
         task: asyncio.Task[Any] = asyncio.ensure_future(coro)
         task.set_name(name)
         self._tasks.add(task)

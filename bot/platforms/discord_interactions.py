@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Awaitable
+from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -35,7 +35,7 @@ class DiscordInteractions(DiscordPlatform):
     if TYPE_CHECKING:  # the adapter's
         async def place(self, channel: object, channel_id: int | None = None) -> Place: ...
 
-        def _spawn(self, coro: Awaitable[Any], name: str) -> None: ...
+        def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> None: ...
 
     async def _invoker(self, user: discord.User | discord.Member, scope: Scope,
                        permissions: discord.Permissions | None = None) -> Invoker:

@@ -46,6 +46,7 @@ from bot.platforms.slack_history import SlackHistory
 from bot.platforms.slack_interactions import SlackInteractions
 from bot.runtime import Runtime
 from bot.scope import Scope
+from bot.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -155,8 +156,7 @@ class SlackAdapter(SlackInteractions):
         """Disconnect, then hand what was received to the engine."""
         self._stopped.set()
         await self.backfills.stop()
-        for task in list(self._tasks):
-            task.cancel()
+        await cancel_and_wait(self._tasks)
         if self._socket is not None:
             try:
                 await self._socket.close_async()

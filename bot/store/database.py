@@ -39,6 +39,10 @@ def make_engine(url: str) -> AsyncEngine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        # A task cancelled mid-query makes the pool "terminate" its connection: a graceful
+        # close raced by a forced stop of aiosqlite's thread, which can leave the close
+        # waiting forever and hang the event loop's final clean-up. A plain close cannot.
+        engine.dialect.do_terminate = engine.dialect.do_close  # type: ignore[method-assign]
         return engine
     return create_async_engine(url, pool_size=5, max_overflow=5, pool_pre_ping=True)
 
