@@ -233,6 +233,7 @@ class DiscordExport:
                 if m is not None and m != author_id)),
             author_roles=self._roles(file, author),
             channel_kind="forum" if forum else "chat",
+            channel_name=None if file.is_thread else (file.name or None),
         ))
         self._reactions(file, channel, message_id, message, events)
 

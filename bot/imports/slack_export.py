@@ -249,7 +249,9 @@ class SlackExport:
         if not isinstance(message["ts"], str) or not isinstance(thread_ts, str | None):
             message = {**message, "ts": ts,
                        "thread_ts": slack_ts(thread_ts) if thread_ts is not None else None}
-        events.append(to_message(self.team, channel.id, message, self._author(user, message)))
+        events.append(to_message(self.team, channel.id, message, self._author(user, message),
+                                 channel_name=channel.name if channel.name != channel.id
+                                 else None))
         self._reactions(channel, ts, message, events)
 
     def _author(self, user: str, message: Mapping[str, Any]) -> Author:

@@ -38,16 +38,18 @@ class Health:
 
 
 def first_response(q: QuestionFact, window_s: float) -> tuple[float, bool] | None:
-    """(seconds to the first answer, whether a peer gave it), within the answer window."""
-    candidates = []
-    if q.first_peer_answer_ts is not None:
-        candidates.append((q.first_peer_answer_ts - q.ts, True))
-    if q.first_staff_answer_ts is not None:
-        candidates.append((q.first_staff_answer_ts - q.ts, False))
-    candidates = [c for c in candidates if c[0] <= window_s]
-    if not candidates:
-        return None
-    return min(candidates, key=lambda c: (c[0], not c[1]))
+    """(seconds to the first answer, whether a peer gave it), within the answer window; a
+    peer and staff at the same moment: the peer. Called once per question of a period, so
+    written without temporary lists."""
+    peer = q.first_peer_answer_ts
+    staff = q.first_staff_answer_ts
+    by_peer = peer - q.ts if peer is not None and peer - q.ts <= window_s else None
+    by_staff = staff - q.ts if staff is not None and staff - q.ts <= window_s else None
+    if by_peer is None:
+        return None if by_staff is None else (by_staff, False)
+    if by_staff is None or by_peer <= by_staff:
+        return (by_peer, True)
+    return (by_staff, False)
 
 
 def bus_factor(answers_per_helper: Iterable[int]) -> int:

@@ -44,6 +44,7 @@ from bot.platforms.slack_events import (
 )
 from bot.platforms.slack_history import SlackHistory
 from bot.platforms.slack_interactions import SlackInteractions
+from bot.platforms.slack_names import ChannelNames
 from bot.runtime import Runtime
 from bot.scope import Scope
 from bot.tasks import cancel_and_wait
@@ -94,6 +95,7 @@ class SlackAdapter(SlackInteractions):
         self.inbox = OrderedInbox(runtime.engine.submit, "slack-events")
         self.backfills = Backfills(runtime.engine, runtime.store, self.send_dm)
         self._users: dict[str, tuple[float, Author]] = {}
+        self.channel_names = ChannelNames(self.client)  # for reports: #general, not C123
         self._stopped = asyncio.Event()
         self._socket: Any = None
         self._runner: web.AppRunner | None = None
@@ -195,7 +197,7 @@ class SlackAdapter(SlackInteractions):
         """The workspace's channels (catch-up; backfill waits out rate limits longer)."""
         settings = await self.runtime.community_settings(scope)
         return SlackHistory(self.client, scope.community, self.bot_user, self.author,
-                            settings.answer_window_hours * 3600, patience)
+                            settings.answer_window_hours * 3600, patience, self.channel_names)
 
     async def start_backfill(self, scope: Scope, days: int, requested_by: str | None
                              ) -> AsyncIterator[Reply] | str:
@@ -240,10 +242,11 @@ class SlackAdapter(SlackInteractions):
         slot = self._slot()
         converted = None
         try:
-            author = None
+            author = name = None
             if is_talk(event) and not is_bot_message(event, self.bot_user):
                 author = await self.author(str(event["user"]))
-            converted = message_event(self._team(body), event, author, self.bot_user)
+                name = await self.channel_names.name(str(event.get("channel") or ""))
+            converted = message_event(self._team(body), event, author, self.bot_user, name)
         finally:
             slot.set_result(converted)
 

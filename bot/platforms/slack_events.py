@@ -86,7 +86,7 @@ def is_talk(message: Mapping[str, Any]) -> bool:
 
 
 def to_message(team: str, channel: str, message: Mapping[str, Any], author: Author | None = None,
-               raw: Any = None) -> Message:
+               raw: Any = None, channel_name: str | None = None) -> Message:
     """A Slack message object (from an event or from history) -> a neutral ``Message``."""
     author = author or Author()
     ts = str(message["ts"])
@@ -98,11 +98,13 @@ def to_message(team: str, channel: str, message: Mapping[str, Any], author: Auth
         thread=message_id(channel, str(thread_ts)) if thread_ts else None,
         mentions=mentions_in(text), author_is_staff=author.is_staff,
         author_is_bot=author.is_bot or is_bot_message(message), raw=raw,
+        channel_name=channel_name,
     )
 
 
 def message_event(team: str, event: Mapping[str, Any], author: Author | None = None,
-                  bot_user: str | None = None) -> Event | None:
+                  bot_user: str | None = None, channel_name: str | None = None
+                  ) -> Event | None:
     """A ``message`` event (any subtype) -> ``Message``, ``MessageEdit``, ``MessageDelete``
     or ``None`` when it is nothing the engine counts (bots, joins, unfurls, ...)."""
     channel = event.get("channel")
@@ -120,7 +122,7 @@ def message_event(team: str, event: Mapping[str, Any], author: Author | None = N
                              id=message_id(channel, str(deleted)), channel=channel, raw=event)
     if is_bot_message(event, bot_user) or not is_talk(event):
         return None
-    return to_message(team, channel, event, author, raw=event)
+    return to_message(team, channel, event, author, raw=event, channel_name=channel_name)
 
 
 def _edit(team: str, channel: str, event: Mapping[str, Any], bot_user: str | None

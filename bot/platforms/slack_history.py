@@ -26,6 +26,7 @@ from bot.catchup import Cursor, Place, PlaceRefused, SourceRefused, Start
 from bot.events import Event
 from bot.platforms.slack_errors import AUTH_ERRORS, error_code, explain
 from bot.platforms.slack_events import Author, is_bot_message, is_talk, message_id, to_message
+from bot.platforms.slack_names import ChannelNames
 from bot.scope import Scope
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,8 @@ class SlackHistory:
     """One workspace's channels as places; ``read`` gives their events."""
 
     def __init__(self, client: AsyncWebClient, team: str, bot_user: str | None,
-                 author: AuthorLookup, rescan_s: float, patience: int = 1) -> None:
+                 author: AuthorLookup, rescan_s: float, patience: int = 1,
+                 names: ChannelNames | None = None) -> None:
         self.client = client
         self.team = team
         self.scope = Scope("slack", team)
@@ -85,6 +87,7 @@ class SlackHistory:
         self.author = author
         self.rescan_s = rescan_s
         self.patience = patience  # reads of a rate-limited channel before it is skipped
+        self.names = names or ChannelNames(client)  # filled from the channel list
 
     async def places(self, since: float) -> list[Place]:
         """The public and private channels the bot is a member of."""
@@ -120,7 +123,9 @@ class SlackHistory:
             response = await self.client.users_conversations(
                 types="public_channel,private_channel", exclude_archived=True, limit=PAGE,
                 cursor=cursor)
-            found.extend(c["id"] for c in response.get("channels") or [] if c.get("id"))
+            listed = [c for c in response.get("channels") or [] if c.get("id")]
+            found.extend(c["id"] for c in listed)
+            self.names.update({c["id"]: c["name"] for c in listed if c.get("name")})
             cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
             if not cursor:
                 return found
@@ -158,7 +163,8 @@ class SlackHistory:
             if is_bot_message(message, self.bot_user) or not is_talk(message):
                 continue
             author = await self.author(str(message["user"]))
-            events.append(to_message(self.team, channel, message, author))
+            events.append(to_message(self.team, channel, message, author,
+                                     channel_name=self.names.known.get(channel)))
         return events, len(threads)
 
 

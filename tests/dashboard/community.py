@@ -69,6 +69,11 @@ async def build(store: Store, now: datetime, *, demo: bool = True) -> Known:
     chat, known = discord_chat(now)
     await engine.ingest(chat.events)
     await store.opt_out(DISCORD, known.opted_out, now.timestamp())
+    nomination = await store.add_nomination(DISCORD, "ada", source="manual",
+                                            at=now.timestamp() - 3600,
+                                            reason="Answers newcomers patiently", by="mod")
+    assert nomination is not None
+    await store.decide_nomination(nomination, "approved", "mod", now.timestamp() - 1800)
     return known
 
 

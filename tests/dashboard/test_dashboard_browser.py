@@ -156,6 +156,10 @@ def test_period_selector_and_csv_download(page: Any, dashboard: ServedDashboard)
     assert "days=7" in page.url
     assert page.locator(".period-label").inner_text().startswith(expected["week_label"])
     assert _figure(page, "Questions asked") == expected["questions_7"]
+    page.select_option("#weeks", "52")
+    page.get_by_role("button", name="Show").click()
+    assert page.locator("#trends tbody tr").count() == 52
+    assert page.locator("svg.chart").count() == 8
     page.get_by_role("link", name="Advocates", exact=True).click()
     assert "days=7" in page.url  # the period follows the navigation
 
@@ -195,6 +199,8 @@ def test_discord_pages_link_to_messages_and_show_channel_names(page: Any,
     headers = page.locator("#credits thead th").all_inner_texts()
     assert headers[3:5] == ["Route", "Confidence"]
     assert re.fullmatch(r"\d+%", credits.first.locator("td").nth(4).inner_text())
+    rewards = page.locator("#rewards tbody tr")
+    assert rewards.count() == 1 and "Answers newcomers patiently" in rewards.inner_text()
     _shot(page, dashboard, "member-discord")
 
 

@@ -44,6 +44,11 @@ def user(uid: str, name: str, *, admin: bool = False, owner: bool = False,
             "profile": {"display_name": name, "real_name": name}}
 
 
+def channel_name(channel: str) -> str:
+    """The fake's channel names: ``CGENERAL`` is #general."""
+    return channel[1:].lower()
+
+
 class FakeSlack:
     """Start with ``await fake.start()``; ``fake.api_url`` is the client's base URL."""
 
@@ -167,8 +172,13 @@ class FakeSlack:
         return {"user": found}
 
     def api_users_conversations(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"channels": [{"id": c, "is_member": True} for c in self.channels],
+        return {"channels": [{"id": c, "name": channel_name(c), "is_member": True}
+                             for c in self.channels],
                 "response_metadata": {"next_cursor": ""}}
+
+    def api_conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"channel": {"id": params.get("channel"),
+                            "name": channel_name(str(params.get("channel")))}}
 
     def _page(self, items: list[dict[str, Any]], params: dict[str, Any]) -> dict[str, Any]:
         start = int(params.get("cursor") or 0)
