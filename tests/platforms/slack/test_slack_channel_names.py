@@ -29,7 +29,7 @@ async def test_names_come_from_the_channel_list_then_from_conversations_info(
     await send_event(fake, msg(BOB, "Where do I find the audit log?", stamp(4, now),
                                channel=UNLISTED))
     await send_event(fake, msg(ALICE, "And the changelog?", stamp(3, now), channel=UNLISTED))
-    await adapter.wait_received(3)
+    await adapter.inbox.wait_delivered(3)
     await adapter.runtime.engine.flush()
     assert await adapter.runtime.store.channel_names(scope) == {
         HELP: "help", GENERAL: "general", UNLISTED: "random"}
