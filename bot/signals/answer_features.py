@@ -28,12 +28,12 @@ def _word_set(text: str) -> frozenset[str]:
 
 
 _URL = re.compile(r"https?://|www\.|\bURL\b")
-_PATH = re.compile(r"(?:^|\s)(?:~?/[\w.-]+|[A-Za-z]:\\|\./)|\bFILEPATH\b|\b[\w-]+\.(?:conf|cfg|"
+_PATH = re.compile(r"(?:^|\s)(?:~?/[\w.-]+|[A-Za-z]:\\|\./)|\bFILEPATH\b|\w\.(?:conf|cfg|"
                    r"ini|list|log|txt|sh|py|js|json|ya?ml|toml|deb|iso|img|so|exe|xml|d)\b|"
                    r"\w\s*(?:→|->|»|>)\s*\w")  # or a menu path: Settings → Keys
-_CODE = re.compile(r"`|\$\s|(?:^|\s)--?[a-z][\w-]*|\w+\(\)|\w=\S|\|\s*\w|&&|\bsudo\b")
+_CODE = re.compile(r"`|\$\s|(?:^|\s)--?[a-z][\w-]*|\w\(\)|\w=\S|\|\s*\w|&&|\bsudo\b")
 _NUMBER = re.compile(r"\d")
-_ERROR = re.compile(r"(?i:\w+(?:error|exception)\b|\berrno\b|\bsegfault|\btraceback\b|"
+_ERROR = re.compile(r"(?i:\w(?:error|exception)\b|\berrno\b|\bsegfault|\btraceback\b|"
                     r"\bpanic\b)|\bE[A-Z]{3,}\b|\b(?:40[34]|500)\b")
 _SUGGEST = re.compile(
     r"\b(?:you (?:can|could|should|need|have to|must|might|may|want|will)|you'?ll|"
@@ -54,6 +54,7 @@ _YES_NO = _word_set("yes yeah yep yup no nope nah sure correct right exactly")
 _AUX = _word_set("is are was were do does did can could should would will has have am")
 _LAUGH = re.compile(r"\b(?:l+o+l+\w*|(?:ha){2,}\w*|(?:he){2,}\w*|lmf?ao+|rofl|xd+|kek)\b|"
                     r"[:;]-?[dp)(]\B", re.IGNORECASE)
+_LAUGH_HINTS = ("lol", "ha", "he", "lmao", "rofl", "xd", "kek", ":", ";")
 _SOCIAL = re.compile(
     r"^\W*(?:hi+|hello+|hey+|yo|hiya|howdy|(?:good )?(?:morning|evening|night|day)|gn|bye+|cya|"
     r"see y(?:a|ou)|"
@@ -90,11 +91,19 @@ def answer_features(question_text: str, reply_text: str, reply_is_question: bool
     n = len(words)
     word_set = set(words)
     yes_no = bool(words) and words[0] in _YES_NO
-    url = bool(_URL.search(reply_text))
-    path = bool(_PATH.search(reply_text))
-    code = bool(_CODE.search(reply_text))
-    number = bool(_NUMBER.search(reply_text))
-    error = bool(_ERROR.search(reply_text))
+    # cheap substring checks first: most replies hold none of these, and the expressions
+    # are the costly part of a decision
+    lower = reply_text.lower()
+    url = ("http" in lower or "www." in lower or "URL" in reply_text) and bool(
+        _URL.search(reply_text))
+    path = any(c in reply_text for c in "/\\.>→»") or "FILEPATH" in reply_text
+    path = path and bool(_PATH.search(reply_text))
+    code = any(c in reply_text for c in "`$-()=|&") or "sudo" in lower
+    code = code and bool(_CODE.search(reply_text))
+    number = any(c.isdigit() for c in reply_text)
+    error = ("rror" in lower or "xception" in lower or "errno" in lower or "segfault" in lower
+             or "traceback" in lower or "panic" in lower or number
+             or any(c.isupper() for c in reply_text)) and bool(_ERROR.search(reply_text))
     suggest = bool(_SUGGEST.search(reply_text))
     social = bool(_SOCIAL.match(reply_text))
     # an instruction opens the reply or one of its clauses ("..., turn that off")
@@ -124,7 +133,7 @@ def answer_features(question_text: str, reply_text: str, reply_is_question: bool
         float(is_non_answer(reply_text)),
         float(is_thanks(reply_text)),
         float(bool(_ACK.match(reply_text))),
-        float(bool(_LAUGH.search(reply_text))),
+        float(any(h in lower for h in _LAUGH_HINTS) and bool(_LAUGH.search(reply_text))),
         float(social),
         float(not any(c.isalpha() for c in reply_text.replace("EMOJI", ""))),
         float("!" in reply_text),

@@ -51,6 +51,7 @@ yet today tonight
 """
 PING_WORDS = frozenset(_PING_TEXT.split())
 _MAX_PING_WORDS = 5
+_MAX_PING_CHARS = 60  # five words of presence and social talk fit: skip the check beyond
 
 THRESHOLD = 0.5
 
@@ -64,7 +65,8 @@ def is_ping(text: str) -> bool:
 def question_score(text: str, *, channel_kind: str = "chat", thread_start: bool = False) -> float:
     """How likely ``text`` is a question, from 0 to 1."""
     clean = _URL.sub(" ", text).strip()
-    if not clean or is_ping(clean) or ("?" not in clean and _EXCLAIM.match(clean)):
+    if not clean or (len(clean) <= _MAX_PING_CHARS and is_ping(clean)) or (
+            "?" not in clean and _EXCLAIM.match(clean)):
         return 0.0
     score = 0.0
     if "?" in clean:
