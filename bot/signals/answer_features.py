@@ -112,7 +112,9 @@ def answer_features(question_text: str, reply_text: str, reply_is_question: bool
         for clause in _CLAUSE.split(reply_text) if clause.strip())  # not "see you"
     # a version or a technical name alone ("migrating everything to v3") is no substance: it
     # is as common in release chit-chat as in answers
-    substance = (shared > 0 or url or path or code or error or suggest or yes_no or instruction)
+    # a word shared by a reply of one or two words ("coffee time") is too little topic
+    topic = shared > 0 and n > 2
+    substance = (topic or url or path or code or error or suggest or yes_no or instruction)
     return [
         1.0,
         math.log1p(n) / 3.0,
