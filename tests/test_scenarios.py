@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from bot import reports
 from bot.config import CommunitySettings
 from bot.engine import Engine
@@ -42,10 +40,6 @@ async def test_the_demo_story_holds(store: Store) -> None:
     assert min(staff) == len(peers), "staff ranked apart, after every peer"
 
 
-# A known miss, strict so that it cannot pass silently: with this end (and with some other
-# hours of the day) a member of the demo who only chats earns a credit. docs/accuracy.md.
-@pytest.mark.xfail(strict=True, reason="a demo member who only chats earns a credit "
-                   "(answer decision c10536f)")
 async def test_members_who_only_chat_are_no_helpers(store: Store) -> None:
     await Engine(store).ingest(generate(seed=7, weeks=4, end=END))
     ranked = await reports.helpers(store, Scope("demo", "demo"),
