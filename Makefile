@@ -1,23 +1,40 @@
 # Two commands do all set-up on a fresh machine: `make demo` and `make test`.
+# `make demo` (and `make install`) install the runtime only; `make test` adds the
+# development tools. Everything goes into .venv; `source .venv/bin/activate` puts
+# `innercircle` on the PATH of that terminal.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+RUNTIME := $(VENV)/.installed-runtime
+DEV := $(VENV)/.installed-dev
 
-.PHONY: demo test lint bench postgres clean
+.PHONY: install demo test lint bench postgres clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
+	@echo "==> Creating the virtual environment in $(VENV)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+
+$(RUNTIME): pyproject.toml | $(BIN)/python
+	@echo "==> Installing Innercircle and its runtime dependencies into $(VENV) (about a minute the first time)"
+	$(PIP) install --progress-bar on -e .
+	@touch $(RUNTIME)
+	@echo "==> Installed. To type \`innercircle …\` in this terminal: source $(VENV)/bin/activate"
+
+$(DEV): $(RUNTIME)
+	@echo "==> Installing the development tools (pytest, ruff, mypy, …) into $(VENV)"
+	$(PIP) install --progress-bar on -e '.[dev]'
+	@touch $(DEV)
+
+## Install the runtime into .venv (then: source .venv/bin/activate).
+install: $(RUNTIME)
 
 ## Generate a sample community, replay it through the real pipeline, print the reports.
-demo: $(STAMP)
+demo: $(RUNTIME)
 	$(BIN)/innercircle demo
 
 ## The whole test suite (SQLite and PostgreSQL), plus ruff and mypy.
-test: $(STAMP) postgres
+test: $(DEV) postgres
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest -q
@@ -26,11 +43,11 @@ test: $(STAMP) postgres
 postgres:
 	@bash scripts/ensure-postgres.sh
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-bench: $(STAMP)
+bench: $(RUNTIME)
 	$(BIN)/python bench/pipeline.py
 	$(BIN)/python bench/reports.py
 
