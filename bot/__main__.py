@@ -1,17 +1,21 @@
-"""The command line: ``innercircle run | demo | replay | import | report | eval``."""
+"""The command line: ``innercircle demo | check | run | report | communities | replay | import |
+eval``."""
 
 from __future__ import annotations
 
 import asyncio
+import enum
 import gc
 import json
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.markup import escape
 
@@ -24,6 +28,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="markdown",  # docstrings are the help: their line breaks are not
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(eval_app, name="eval")
 console = Console()
@@ -31,13 +36,63 @@ errors = Console(stderr=True)
 
 T = TypeVar("T")
 
+_type_in_help = typer.core.TyperOption.display_type_rich
+
+
+def _no_type_for_flags(option: typer.core.TyperOption, ctx: Any) -> str | None:
+    """Flags (``--json``) show no ``<bool>`` in the help: they take no value."""
+    return None if option.is_flag else _type_in_help(option, ctx)
+
+
+typer.core.TyperOption.display_type_rich = _no_type_for_flags  # type: ignore[method-assign,assignment]
+
+
+def installed_version() -> str:
+    try:
+        return version("innercircle")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"innercircle {installed_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    show_version: Annotated[bool, typer.Option(
+        "--version", help="Print the version and exit.", callback=_print_version,
+        is_eager=True)] = False,
+) -> None:
+    """Innercircle: counts peers who answer each other's questions on Discord and Slack."""
+
+
+class ReportKind(enum.StrEnum):
+    health = "health"
+    helpers = "helpers"
+    unanswered = "unanswered"
+    credits = "credits"
+    channels = "channels"
+    newcomers = "newcomers"
+
+
+class PeriodName(enum.StrEnum):
+    days7 = "7d"
+    days30 = "30d"
+    days90 = "90d"
+    last_week = "last-week"
+    this_month = "this-month"
+
 ConfigOption = Annotated[
     Path | None,
-    typer.Option("--config", help="config.toml (default: ./config.toml if present)."),
+    typer.Option("--config", metavar="FILE",
+                 help="config.toml (default: ./config.toml if present)."),
 ]
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="A SQLite file path or a database URL "
+    typer.Option("--db", metavar="FILE|URL", help="A SQLite file path or a database URL "
                  "(else INNERCIRCLE_DB, else [database] url, else data/innercircle.sqlite)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
@@ -223,41 +278,58 @@ def backfill(
 
 @app.command()
 def report(
-    kind: Annotated[str, typer.Argument(help="health, helpers, unanswered, credits, channels "
-                                        "or newcomers.")],
+    kind: Annotated[ReportKind, typer.Argument(help="Which report.")],
+    period: Annotated[PeriodName | None, typer.Option(
+        "--period", help="7d, 30d, 90d (days up to now), last-week (the last complete "
+        "Monday-to-Sunday week in the community's timezone) or this-month. Default: 7d; "
+        "helpers: 30d.")] = None,
     community: Annotated[str | None, typer.Option(
-        "--community", help="The community (platform:id or id); needed when the database "
-        "holds several.")] = None,
+        "--community", metavar="PLATFORM:ID", help="The community (platform:id or id); "
+        "needed when the database holds several (see `innercircle communities`).")] = None,
     since: Annotated[str | None, typer.Option(
-        "--since", help="Start, inclusive (ISO 8601; a bare date is midnight UTC).")] = None,
+        "--since", metavar="DATE",
+        help="Start, inclusive (ISO 8601; a bare date is midnight UTC).")] = None,
     until: Annotated[str | None, typer.Option(
-        "--until", help="End, exclusive (ISO 8601). Default: now.")] = None,
+        "--until", metavar="DATE", help="End, exclusive (ISO 8601). Default: now.")] = None,
     member: Annotated[str | None, typer.Option(
-        "--member", help="credits: the member (id or stored name).")] = None,
+        "--member", metavar="NAME|ID", help="credits: the member (id or stored name).")
+    ] = None,
     config: ConfigOption = None,
     db: DbOption = None,
     json_out: JsonOption = False,
     csv_out: Annotated[bool, typer.Option("--csv", help="Print the dashboard's table as CSV "
                                           "(for a spreadsheet).")] = False,
 ) -> None:
-    """Print community health, the advocate leaderboard, the unanswered questions,
+    """Print community health, the advocate leaderboard, the questions still open,
     per-channel figures, the newcomers, or one member's credited answers (`credits --member
     NAME|ID`: each with its question, route, confidence and whether the asker acknowledged
-    it) for a period (default: the last 7 days; helpers, credits, channels and newcomers: the
-    last 30). `--csv` prints the dashboard's table for a spreadsheet."""
-    from bot.commands.report import REPORTS, run_report
+    it), for a period. JSON carries the community and the period (and, for health, the
+    previous period's figures); `--csv` prints the dashboard's table for a spreadsheet."""
+    from bot.commands.report import run_report
 
-    if kind not in REPORTS:
-        raise fail(f"unknown report {kind!r}: use one of {', '.join(REPORTS)}")
     settings = settings_for(config)
     if json_out and csv_out:
         raise fail("--json and --csv: choose one")
-    output: Any = run_async(lambda: run_report(kind, settings, chosen_db(db, settings),
-                                               community, since, until, console, json_out,
-                                               member, csv_out))
+    output: Any = run_async(lambda: run_report(
+        kind.value, settings, chosen_db(db, settings), community,
+        period.value if period else None, since, until, console, json_out, member, csv_out))
     if csv_out:
         sys.stdout.write(output)
     elif json_out:
+        print(json.dumps(output, ensure_ascii=False))
+
+
+@app.command()
+def communities(db: DbOption = None, config: ConfigOption = None,
+                json_out: JsonOption = False) -> None:
+    """List the communities a database holds: messages, questions, members, first and last
+    message."""
+    from bot.commands.report import run_communities
+
+    settings = settings_for(config)
+    output: Any = run_async(lambda: run_communities(database_url(db, settings), console,
+                                                    json_out))
+    if json_out:
         print(json.dumps(output, ensure_ascii=False))
 
 
@@ -266,7 +338,8 @@ def demo(
     out: Annotated[Path, typer.Option("--out", help="Folder for the chart and the demo "
                                       "database.")] = Path("out/demo"),
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the sample community.")] = 7,
-    weeks: Annotated[int, typer.Option("--weeks", min=2, max=52)] = 8,
+    weeks: Annotated[int, typer.Option("--weeks", min=2, max=104,
+                                       help="Weeks of history to generate.")] = 8,
     config: ConfigOption = None,
 ) -> None:
     """Generate a realistic sample community (seeded), replay it through the real pipeline

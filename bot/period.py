@@ -34,9 +34,51 @@ class Period:
         """The period of the same length just before this one."""
         return Period(self.since - (self.until - self.since), self.since)
 
-    def label(self) -> str:
-        last = self.until - timedelta(seconds=1)
-        return f"{self.since:%Y-%m-%d} – {last:%Y-%m-%d}"
+    def label(self, timezone: str = "UTC") -> str:
+        """First and last day, both inclusive, and the timezone: "23 – 29 Nov 2026 (UTC)".
+        A period that does not run from midnight to midnight shows its times."""
+        zone = ZoneInfo(timezone)
+        first = self.since.astimezone(zone)
+        end = self.until.astimezone(zone)
+        if first.time() != time() or end.time() != time():
+            return (f"{first.day} {first:%b %Y %H:%M} – {end.day} {end:%b %Y %H:%M} "
+                    f"({timezone})")
+        last = end - timedelta(days=1)
+        if first.date() == last.date():
+            return f"{last.day} {last:%b %Y} ({timezone})"
+        if (first.year, first.month) == (last.year, last.month):
+            start = f"{first.day}"
+        elif first.year == last.year:
+            start = f"{first.day} {first:%b}"
+        else:
+            start = f"{first.day} {first:%b %Y}"
+        return f"{start} – {last.day} {last:%b %Y} ({timezone})"
+
+    def to_json(self, timezone: str = "UTC") -> dict[str, str]:
+        """The period for JSON output: exact bounds and the readable label."""
+        def iso(moment: datetime) -> str:
+            return moment.isoformat().replace("+00:00", "Z")
+        return {"since": iso(self.since), "until": iso(self.until), "timezone": timezone,
+                "label": self.label(timezone)}
+
+
+RELATIVE = ("7d", "30d", "90d", "last-week", "this-month")
+
+
+def relative_period(name: str, timezone: str, now: datetime | None = None) -> Period:
+    """``7d`` / ``30d`` / ``90d``: that many days up to now; ``last-week``: the last complete
+    calendar week (Monday to Sunday) in ``timezone``; ``this-month``: from the 1st, local
+    midnight, to now."""
+    now = (now or datetime.now(UTC)).replace(microsecond=0)
+    if name == "last-week":
+        return last_complete_week(now, timezone)
+    if name == "this-month":
+        local = now.astimezone(ZoneInfo(timezone))
+        first = datetime.combine(local.date().replace(day=1), time(), tzinfo=local.tzinfo)
+        return Period(first.astimezone(UTC), now)
+    if name.endswith("d") and name[:-1].isdigit() and name in RELATIVE:
+        return Period(now - timedelta(days=int(name[:-1])), now)
+    raise PeriodError(f"unknown period {name!r}: use one of {', '.join(RELATIVE)}")
 
 
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
@@ -68,11 +110,15 @@ def parse_moment(value: str) -> datetime:
 def period_from(since: str | None, until: str | None, *, days: float = 7,
                 now: datetime | None = None) -> Period:
     """``--since``/``--until`` as given; missing ends make a period of ``days`` ending now."""
-    now = now or datetime.now(UTC)
+    now = (now or datetime.now(UTC)).replace(microsecond=0)
     end = parse_moment(until) if until else now
     start = parse_moment(since) if since else end - timedelta(days=days)
     if end <= start:
-        raise PeriodError("--until must be after --since")
+        if until is None:
+            raise PeriodError(f"--since {since} is in the future: give an earlier date "
+                              "(or an --until after it)")
+        raise PeriodError(f"--until {until} must be after --since "
+                          f"{since or start.date().isoformat()}")
     return Period(start, end)
 
 
@@ -98,3 +144,16 @@ def weeks_back(now: datetime, timezone: str, count: int) -> list[Period]:
         weeks.append(Period(datetime.combine(start, time(), tzinfo=zone).astimezone(UTC),
                             datetime.combine(end, time(), tzinfo=zone).astimezone(UTC)))
     return weeks
+
+
+MAX_CHART_WEEKS = 52
+
+
+def weeks_since(first: float | None, latest: Period, timezone: str,
+                limit: int = MAX_CHART_WEEKS) -> list[Period]:
+    """The complete local weeks from the one holding ``first`` (a timestamp) up to
+    ``latest``, oldest first, at most ``limit``; none when nothing happened before
+    ``latest`` ended."""
+    if first is None:
+        return []
+    return [w for w in weeks_back(latest.until, timezone, limit) if w.end > first]

@@ -11,7 +11,7 @@ from bot.config import CommunitySettings
 from bot.identity import is_anonymous
 from bot.metrics.advocates import Advocate, rank_advocates
 from bot.metrics.health import Health, compute_health
-from bot.period import Period
+from bot.period import Period, weeks_since
 from bot.scope import Scope
 from bot.store import MemberFact, Store
 from bot.week_cache import week_cache
@@ -194,9 +194,9 @@ async def unanswered(store: Store, scope: Scope, period: Period, now: float | No
 
 
 async def weekly_series(store: Store, scope: Scope, weeks: list[Period],
-                        settings: CommunitySettings) -> list[tuple[str, Health]]:
-    """Health for each week, labelled by its first day (for the trend chart). Complete
-    weeks come from the week cache while nothing written since touched them."""
+                        settings: CommunitySettings) -> list[tuple[Period, Health]]:
+    """Health for each week (for the trend chart). Complete weeks come from the week cache
+    while nothing written since touched them."""
     cache = week_cache(store)
     shape = (settings.answer_window_hours, settings.newcomer_days)
     now = time.time()
@@ -204,5 +204,11 @@ async def weekly_series(store: Store, scope: Scope, weeks: list[Period],
     def compute(week: Period) -> Callable[[], Awaitable[Health]]:
         return lambda: health(store, scope, week, settings)
 
-    return [(f"{week.since:%d %b}", await cache.health(scope, week, shape, compute(week), now))
+    return [(week, await cache.health(scope, week, shape, compute(week), now))
             for week in weeks]
+
+
+async def chart_weeks(store: Store, scope: Scope, latest: Period, timezone: str
+                      ) -> list[Period]:
+    """The weeks a trend chart shows: from the first week with a message to ``latest``."""
+    return weeks_since(await store.first_message_ts(scope), latest, timezone)

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 from bot import reports
 from bot.features import PUBLIC, Cog, Command, CommandContext, Field, Option, Reply
-from bot.period import period_from, weeks_back
+from bot.period import last_complete_week, period_from
 from bot.render.chart import weekly_trend_png
-from bot.render.figures import HEALTH_LABELS, change, figure
+from bot.render.figures import BUS_FACTOR_NOTE, HEALTH_LABELS, change, figure
 from bot.week_cache import week_cache
 
 PERIOD = Option("period", "choice", "Days to cover: 7, 30 or 90.", choices=("7", "30", "90"),
@@ -42,12 +42,18 @@ class HealthCog(Cog):
         if now.questions and now.newcomers_asking:
             fields.append(Field("Newcomers answered",
                                 f"{now.newcomers_answered} of {now.newcomers_asking}"))
-        weeks = weeks_back(span.until, settings.timezone, CHART_WEEKS)
+        latest = last_complete_week(span.until, settings.timezone)
+        weeks = (await reports.chart_weeks(store, ctx.scope, latest, settings.timezone)
+                 )[-CHART_WEEKS:]
         series = await reports.weekly_series(store, ctx.scope, weeks, settings)
-        chart = await week_cache(store).chart(tuple(series), lambda: weekly_trend_png(series))
+        title = "Community health, by week"
+        chart = await week_cache(store).chart(
+            (*series, title, settings.timezone),
+            lambda: weekly_trend_png(series, title, settings.timezone))
         headline = ("No questions asked in this period." if not now.questions else
                     f"{figure('peer_answer_rate', now.peer_answer_rate)} of "
                     f"{now.questions} questions were answered by peers.")
         return Reply(title=f"Community health, last {period} days", text=headline,
                      fields=fields, chart=chart, public=bool(public),
-                     footer=f"{span.label()}; change against the {period} days before.")
+                     footer=f"{span.label(settings.timezone)}; change against the {period} "
+                            f"days before. {BUS_FACTOR_NOTE}")

@@ -55,12 +55,21 @@ def test_report_json_shapes(tmp_path: Path) -> None:
     assert health["questions"] == 2 and health["answered"] == 1
     assert health["peer_answer_rate"] == 0.5
     assert set(health) >= {"median_first_response_peer_s", "bus_factor", "newcomers_answered"}
-    helpers = json.loads(runner.invoke(app, ["report", "helpers", *period]).stdout)
+    assert health["community"] == "other:c1"
+    assert health["period"]["since"] == "2026-11-01T00:00:00Z"
+    assert health["period"]["label"] == "1 – 7 Nov 2026 (UTC)"
+    assert health["previous"]["period"]["until"] == "2026-11-01T00:00:00Z"
+    assert health["previous"]["questions"] == 0
+    helpers_report = json.loads(runner.invoke(app, ["report", "helpers", *period]).stdout)
+    assert helpers_report["community"] == "other:c1"
+    helpers = helpers_report["helpers"]
     assert helpers[0]["user"] == "bob" and helpers[0]["name"] == "Bob"
     assert list(helpers[0])[:4] == ["user", "name", "score", "is_staff"]
     assert {"answers", "people_helped", "thanked", "newcomers_helped",
             "active_weeks"} <= set(helpers[0])
     unanswered = json.loads(runner.invoke(app, ["report", "unanswered", *period]).stdout)
+    assert unanswered["period"]["until"] == "2026-11-08T00:00:00Z"
+    unanswered = unanswered["questions"]
     assert [q["author"] for q in unanswered] == ["sam"]
     assert set(unanswered[0]) == {"id", "channel", "author", "ts", "age_s", "excerpt"}
 
@@ -82,7 +91,7 @@ def test_report_needs_community_when_several(tmp_path: Path) -> None:
 def test_bad_dates_and_unknown_reports_get_clear_errors(tmp_path: Path) -> None:
     db = str(tmp_path / "db.sqlite")
     result = runner.invoke(app, ["report", "weather", "--db", db])
-    assert result.exit_code == 2 and "unknown report" in result.stderr
+    assert result.exit_code == 2 and "'weather' is not one of" in result.stderr
     result = runner.invoke(app, ["report", "health", "--db", db, "--since", "last tuesday"])
     assert result.exit_code == 2 and "ISO 8601" in result.stderr
 
@@ -141,3 +150,88 @@ def test_control_sequences_in_names_channels_and_excerpts_are_made_visible(
             assert unsafe not in shown.stdout, (kind, unsafe)
     assert "bob\\u" in runner.invoke(app, ["report", "helpers", *period]).stdout
     assert "\\x1b" in runner.invoke(app, ["report", "unanswered", *period]).stdout
+
+
+def test_version_and_short_help() -> None:
+    from importlib.metadata import version
+
+    shown = runner.invoke(app, ["--version"])
+    assert shown.exit_code == 0 and shown.stdout.strip() == f"innercircle {version('innercircle')}"
+    helped = runner.invoke(app, ["report", "-h"])
+    assert helped.exit_code == 0
+    assert "health|helpers|unanswered" in helped.stdout
+    assert "last-week" in helped.stdout
+    assert "<bool>" not in helped.stdout  # flags take no value
+
+
+def test_unknown_report_lists_the_choices(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["report", "leaders", "--db", str(tmp_path / "x.sqlite")])
+    assert result.exit_code == 2
+    assert "health" in result.output and "unanswered" in result.output
+
+
+def test_relative_periods_and_since_alone(tmp_path: Path) -> None:
+    events = write_events(tmp_path / "events.jsonl", conversation())
+    db = str(tmp_path / "db.sqlite")
+    assert runner.invoke(app, ["replay", str(events), "--db", db]).exit_code == 0
+    for name, days in (("7d", 7), ("30d", 30), ("90d", 90)):
+        out = json.loads(runner.invoke(app, ["report", "health", "--period", name, "--db", db,
+                                             "--json"]).stdout)
+        since, until = (out["period"][k] for k in ("since", "until"))
+        from datetime import datetime
+        span = datetime.fromisoformat(until) - datetime.fromisoformat(since)
+        assert span.days == days
+    week = json.loads(runner.invoke(app, ["report", "health", "--period", "last-week",
+                                          "--db", db, "--json"]).stdout)
+    assert datetime.fromisoformat(week["period"]["since"]).weekday() == 0
+    assert week["period"]["label"].endswith("(UTC)")
+    future = runner.invoke(app, ["report", "health", "--since", "2030-01-01", "--db", db])
+    assert future.exit_code == 2
+    assert "--since 2030-01-01 is in the future" in future.stderr
+    assert "--until must be after" not in future.stderr
+    both = runner.invoke(app, ["report", "health", "--since", "2026-01-01", "--period", "7d",
+                               "--db", db])
+    assert both.exit_code == 2 and "either --period or --since" in both.stderr
+
+
+def test_empty_results_say_so(tmp_path: Path) -> None:
+    events = write_events(tmp_path / "events.jsonl", conversation())
+    db = str(tmp_path / "db.sqlite")
+    runner.invoke(app, ["replay", str(events), "--db", db])
+    old = ["--since", "2020-01-01", "--until", "2020-01-08", "--db", db]
+    helpers = runner.invoke(app, ["report", "helpers", *old])
+    assert "Nobody answered a question in this period." in helpers.stdout
+    unanswered = runner.invoke(app, ["report", "unanswered", *old])
+    assert "Every question asked in this period has an answer." in unanswered.stdout
+    assert "┏" not in unanswered.stdout  # no header-only table
+
+
+def test_report_says_which_database_it_read(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("INNERCIRCLE_DB", raising=False)
+    missing = runner.invoke(app, ["report", "health"])
+    assert missing.exit_code == 2
+    assert "no database at data/innercircle.sqlite" in missing.stderr
+    assert not (tmp_path / "data" / "innercircle.sqlite").exists()  # not created empty
+    (tmp_path / "out" / "demo").mkdir(parents=True)
+    (tmp_path / "out" / "demo" / "demo.sqlite").touch()
+    hinted = runner.invoke(app, ["report", "health"])
+    assert "--db out/demo/demo.sqlite" in hinted.stderr
+
+
+def test_communities_lists_each_with_its_span(tmp_path: Path) -> None:
+    other = Chat(community="c2")
+    other.msg("zed", "hello")
+    lines = conversation() + [json.dumps(e.to_json()) for e in other.take()]
+    db = str(tmp_path / "db.sqlite")
+    runner.invoke(app, ["replay", str(write_events(tmp_path / "e.jsonl", lines)), "--db", db])
+    listed = json.loads(runner.invoke(app, ["communities", "--db", db, "--json"]).stdout)
+    assert [c["community"] for c in listed] == ["other:c1", "other:c2"]
+    assert (listed[0]["messages"], listed[0]["questions"]) == (3, 2)
+    assert listed[1]["first"] == listed[1]["last"]
+    table = runner.invoke(app, ["communities", "--db", db])
+    assert "other:c1" in table.stdout and "other:c2" in table.stdout
+    empty = str(tmp_path / "empty.sqlite")
+    runner.invoke(app, ["replay", str(write_events(tmp_path / "n.jsonl", [])), "--db", empty])
+    nothing = runner.invoke(app, ["communities", "--db", empty])
+    assert nothing.exit_code == 0 and "No community in" in nothing.stdout

@@ -50,7 +50,9 @@ def test_report_credits_lists_each_answer_with_its_route_and_confidence(tmp_path
     result = runner.invoke(app, ["report", "credits", "--member", "Bob", "--db", db,
                                  "--json"])
     assert result.exit_code == 0, result.output
-    listed = json.loads(result.stdout)
+    report = json.loads(result.stdout)
+    assert report["member"] == "bob" and report["period"]["label"].endswith("(UTC)")
+    listed = report["credits"]
     assert [(x["question"], x["answer"], x["route"]) for x in listed] == [
         (ids["q1"], ids["a1"], "reply"), (ids["q2"], ids["a2"], "thread")]
     assert [x["acknowledged"] for x in listed] == [True, False]
@@ -62,8 +64,8 @@ def test_report_credits_lists_each_answer_with_its_route_and_confidence(tmp_path
     zed = runner.invoke(app, ["report", "credits", "--member", "zed", "--db", db, "--json"])
     old = runner.invoke(app, ["report", "credits", "--member", "bob", *WEEK, "--db", db,
                               "--json"])
-    assert json.loads(old.stdout) == []  # another period
-    assert json.loads(zed.stdout) == []  # small talk earns nothing
+    assert json.loads(old.stdout)["credits"] == []  # another period
+    assert json.loads(zed.stdout)["credits"] == []  # small talk earns nothing
 
 
 def test_report_credits_says_what_is_missing(tmp_path: Path) -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
+
 from bot.metrics.advocates import Advocate
 
 HEALTH_LABELS: dict[str, str] = {
     "questions": "Questions asked",
     "answered": "Answered",
     "peer_answered": "Answered by peers",
-    "unanswered": "Unanswered",
+    "unanswered": "Asked and unanswered",
     "answer_rate": "Share answered",
     "peer_answer_rate": "Share answered by peers",
     "median_first_response_s": "Median first response",
@@ -73,12 +76,42 @@ def member_label(name: str | None, user: str) -> str:
 
 
 def plural(count: int, word: str, words: str | None = None) -> str:
-    """``1 question``, ``3 questions``."""
-    return f"{count} {word if count == 1 else (words or word + 's')}"
+    """``1 question``, ``3 questions``, ``1,200 people``."""
+    return f"{count:,} {word if count == 1 else (words or word + 's')}"
 
 
-def score_parts(a: Advocate) -> str:
-    """A helper's score with its parts, as every reply and DM shows it."""
+def score_parts(a: Advocate, *, active_weeks: bool = True) -> str:
+    """A helper's score with its parts, as every reply and DM shows it (``active_weeks``
+    off for a single week, where it is always 1)."""
+    weeks = f" · {plural(a.active_weeks, 'active week')}" if active_weeks else ""
     return (f"score {a.score:.1f} = helped {plural(a.people_helped, 'person', 'people')} · "
             f"{plural(a.answers, 'answer')} · thanked {a.thanked} · "
-            f"newcomers helped {a.newcomers_helped} · {plural(a.active_weeks, 'active week')}")
+            f"newcomers helped {a.newcomers_helped}{weeks}")
+
+
+SCORE_NOTE = ("Score: breadth of help over volume. Each different person helped counts fully, "
+              "the same person again less (½, ⅓, …); thanked answers and answers to newcomers "
+              "weigh 1.5×.")
+BUS_FACTOR_NOTE = ("Bus factor: the fewest peer helpers who gave half of all peer answers "
+                   "(1 or 2: the community leans on very few people).")
+
+
+class Excerpted(Protocol):
+    @property
+    def excerpt(self) -> str | None: ...
+
+
+Q = TypeVar("Q", bound=Excerpted)
+
+
+def group_repeats(questions: Sequence[Q]) -> list[tuple[Q, int]]:
+    """Identical questions (same excerpt, ignoring case and spacing) listed once, at the
+    first (oldest) one, with how many times they were asked; order kept. Counts elsewhere
+    are unchanged: this is only how lists read."""
+    firsts: dict[object, Q] = {}
+    counts: dict[object, int] = {}
+    for index, q in enumerate(questions):
+        key: object = " ".join(q.excerpt.casefold().split()) if q.excerpt else index
+        firsts.setdefault(key, q)
+        counts[key] = counts.get(key, 0) + 1
+    return [(first, counts[key]) for key, first in firsts.items()]

@@ -72,6 +72,10 @@ class Store(WeeklyQueries, PrivacyQueries, DashboardQueries, BackfillQueries, Da
         async with self.engine.connect() as conn:
             return await reads.newest_message_ts(conn, scope)
 
+    async def first_message_ts(self, scope: Scope) -> float | None:
+        async with self.engine.connect() as conn:
+            return await reads.first_message_ts(conn, scope)
+
     async def stored_message_ids(self, scope: Scope, ids: list[str]) -> set[str]:
         async with self.engine.connect() as conn:
             return await reads.stored_message_ids(conn, scope, ids)
@@ -172,3 +176,7 @@ class Store(WeeklyQueries, PrivacyQueries, DashboardQueries, BackfillQueries, Da
     async def communities(self) -> list[Scope]:
         async with self.engine.connect() as conn:
             return await metric_reads.communities(conn)
+
+    async def community_overviews(self) -> list[community.CommunityOverview]:
+        async with self.engine.connect() as conn:
+            return await community.community_overviews(conn)

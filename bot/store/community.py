@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import delete, select
+from sqlalchemy import case, delete, false, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.scope import Scope
@@ -42,3 +42,38 @@ async def privacy_states(conn: AsyncConnection, scope: Scope) -> dict[str, tuple
     """user hash -> (``opted_out`` | ``forgotten``, since)."""
     rows = await conn.execute(select(p.c.user_hash, p.c.state, p.c.since).where(in_scope(p, scope)))
     return {h: (state, since) for h, state, since in rows}
+
+
+class CommunityOverview(NamedTuple):
+    """What ``innercircle communities`` lists for one community."""
+
+    scope: Scope
+    messages: int
+    questions: int
+    members: int
+    first_ts: float | None
+    last_ts: float | None
+
+
+async def community_overviews(conn: AsyncConnection) -> list[CommunityOverview]:
+    """Every community with stored members or messages, with its size and time span."""
+    m, mem = schema.messages, schema.members
+    by_messages = {
+        (row.platform, row.community): row for row in await conn.execute(
+            select(m.c.platform, m.c.community, func.count().label("messages"),
+                   func.sum(case((m.c.is_question, 1), else_=0)).label("questions"),
+                   func.min(m.c.ts).label("first"), func.max(m.c.ts).label("last"))
+            .where(m.c.deleted == false())
+            .group_by(m.c.platform, m.c.community))}
+    by_members = {
+        (row.platform, row.community): row.members for row in await conn.execute(
+            select(mem.c.platform, mem.c.community, func.count().label("members"))
+            .group_by(mem.c.platform, mem.c.community))}
+    out = []
+    for key in sorted(set(by_messages) | set(by_members)):
+        row = by_messages.get(key)
+        out.append(CommunityOverview(
+            Scope(*key), int(row.messages) if row else 0,
+            int(row.questions or 0) if row else 0, int(by_members.get(key, 0)),
+            row.first if row else None, row.last if row else None))
+    return out

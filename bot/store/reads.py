@@ -46,6 +46,12 @@ async def newest_message_ts(conn: AsyncConnection, scope: Scope) -> float:
     return float("-inf") if newest is None else float(newest)
 
 
+async def first_message_ts(conn: AsyncConnection, scope: Scope) -> float | None:
+    """The time of the oldest stored message of ``scope`` (``None`` when there is none)."""
+    oldest = (await conn.execute(select(func.min(m.c.ts)).where(in_scope(m, scope)))).scalar()
+    return None if oldest is None else float(oldest)
+
+
 async def stored_message_ids(conn: AsyncConnection, scope: Scope, ids: Iterable[str]
                              ) -> set[str]:
     """Which of ``ids`` are stored already (read from the primary key alone)."""

@@ -16,7 +16,7 @@ from bot.features import Button, Platform, Reply
 from bot.identity import is_anonymous
 from bot.member_text import member_text
 from bot.period import Period, last_complete_week, weeks_back
-from bot.render.figures import duration, plural, score_parts
+from bot.render.figures import BUS_FACTOR_NOTE, SCORE_NOTE, duration, plural, score_parts
 from bot.scope import Scope
 from bot.services import Services
 from bot.store.weekly import Nomination
@@ -84,8 +84,9 @@ async def build_digest(runtime: Services, scope: Scope, now: float) -> Reply:
               if nameable(e, ctx)]
     peers = [e for e in ranked if not e.advocate.is_staff][:LEADERBOARD]
     staff = [e for e in ranked if e.advocate.is_staff][:LEADERBOARD]
-    lines.append(f"{LEADERBOARD_HEADER} (peers; breadth of help over volume):")
-    lines.extend(f"{rank}. {who(e, ctx)}: {score_parts(e.advocate)}"
+    lines.append(f"{LEADERBOARD_HEADER}, {week.label(settings.timezone)} (peers). "
+                 f"{SCORE_NOTE}")
+    lines.extend(f"{rank}. {who(e, ctx)}: {score_parts(e.advocate, active_weeks=False)}"
                  for rank, e in enumerate(peers, 1))
     if not peers:
         lines.append("No peer answered a question this week.")
@@ -101,7 +102,11 @@ async def build_digest(runtime: Services, scope: Scope, now: float) -> Reply:
             buttons.extend(nomination_buttons(nomination))
     else:
         proposed = await candidates(runtime, scope, week, now)
-        lines.extend(f"Proposed: {who(e, ctx)} ({score_parts(e.advocate)})" for e in proposed)
+        lines.extend(f"Proposed: {who(e, ctx)} "
+                     f"({score_parts(e.advocate, active_weeks=False)})" for e in proposed)
+        if proposed:
+            lines.append("(Proposals are recorded when the weekly digest is sent; "
+                         "moderators then decide with Approve / Decline buttons.)")
         if not proposed:
             lines.append("Nobody to nominate this week (cooldown "
                          f"{settings.reward_cooldown_weeks} weeks).")
@@ -110,12 +115,13 @@ async def build_digest(runtime: Services, scope: Scope, now: float) -> Reply:
     alert_lines = await _alerts(runtime, scope, settings, week, now, platform)
     lines.extend(alert_lines or ["None this week."])
     reward = settings.reward_role or "the reward"
+    decide = (f"Approve grants {reward}; a member rewarded is not nominated again for "
+              f"{settings.reward_cooldown_weeks} weeks. " if buttons else "")
     return Reply(title=f"Weekly digest: {week_label(week, settings.timezone)}",
                  text=headline(current), fields=figure_fields(current, before), lines=lines,
                  buttons=buttons, public=False,
                  tone="warn" if alert_lines else "info",
-                 footer=f"Approve grants {reward}; a member rewarded is not nominated again "
-                        f"for {settings.reward_cooldown_weeks} weeks. Only for moderators.")
+                 footer=f"{decide}Only for moderators. {BUS_FACTOR_NOTE}")
 
 
 async def _alerts(runtime: Services, scope: Scope, settings: CommunitySettings, week: Period,
@@ -127,8 +133,9 @@ async def _alerts(runtime: Services, scope: Scope, settings: CommunitySettings, 
     late = alerts.overdue(await reports.unanswered(store, scope, window, now),
                           settings.unanswered_alert_hours)
     if late:
-        lines.append(f"{plural(len(late), 'question')} unanswered for more than "
-                     f"{duration(settings.unanswered_alert_hours * 3600)}:")
+        lines.append(f"Open now and waiting longer than "
+                     f"{duration(settings.unanswered_alert_hours * 3600)} (asked in the last "
+                     f"7 days): {plural(len(late), 'question')}")
         lines.extend(open_question_lines(late, platform, scope))
 
     weeks = weeks_back(week.until, settings.timezone, DRIFT_WEEKS)

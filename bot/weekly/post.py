@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from bot import reports
 from bot.config import CommunitySettings
@@ -13,7 +11,15 @@ from bot.member_text import member_text
 from bot.metrics.health import Health
 from bot.period import Period, weeks_back
 from bot.render.chart import weekly_trend_png
-from bot.render.figures import HEALTH_LABELS, change, duration, figure, plural
+from bot.render.figures import (
+    BUS_FACTOR_NOTE,
+    HEALTH_LABELS,
+    change,
+    duration,
+    figure,
+    group_repeats,
+    plural,
+)
 from bot.scope import Scope
 from bot.services import Services
 from bot.weekly.names import audience, nameable, who
@@ -27,12 +33,8 @@ FIGURES = ("questions", "answer_rate", "peer_answer_rate", "median_first_respons
 
 
 def week_label(week: Period, timezone: str) -> str:
-    """``4 – 10 Mar 2024`` in the community's timezone."""
-    zone = ZoneInfo(timezone)
-    first = week.since.astimezone(zone)
-    last = week.until.astimezone(zone)
-    last = last - timedelta(days=1)
-    return f"{first:%d %b} – {last:%d %b %Y}"
+    """``4 – 10 Mar 2024 (Europe/Berlin)``: first and last day, inclusive, and the zone."""
+    return week.label(timezone)
 
 
 def week_before(week: Period, timezone: str) -> Period:
@@ -59,7 +61,8 @@ def figure_fields(now: Health, before: Health, keys: tuple[str, ...] = FIGURES) 
 def headline(now: Health) -> str:
     if not now.questions:
         return "No questions were asked this week."
-    return (f"{now.questions} questions, {figure('answer_rate', now.answer_rate)} answered, "
+    return (f"{plural(now.questions, 'question')}, "
+            f"{figure('answer_rate', now.answer_rate)} answered, "
             f"{figure('peer_answer_rate', now.peer_answer_rate)} by peers.")
 
 
@@ -67,21 +70,26 @@ def open_question_lines(open_questions: list[reports.OpenQuestion], platform: Pl
                         scope: Scope, shown: int = OPEN_SHOWN) -> list[str]:
     """One line per open question: how long it waits, its excerpt while kept, its link."""
     lines = []
-    for q in open_questions[:shown]:
+    grouped = group_repeats(open_questions)
+    for q, count in grouped[:shown]:
         link = platform.message_link(scope, q.channel, q.id)
         text = f"“{member_text(q.excerpt)}”" if q.excerpt else "(text no longer kept)"
-        lines.append(f"• {duration(q.age_s)} waiting: {text}" + (f" – {link}" if link else ""))
-    if len(open_questions) > shown:
-        lines.append(f"… and {len(open_questions) - shown} more (`/circle unanswered`).")
+        asked = f" (asked {count} times)" if count > 1 else ""
+        lines.append(f"• {duration(q.age_s)} waiting: {text}{asked}"
+                     + (f" – {link}" if link else ""))
+    if len(grouped) > shown:
+        rest = sum(count for _, count in grouped[shown:])
+        lines.append(f"… and {plural(rest, 'more question')} (`/circle unanswered`).")
     return lines
 
 
 async def trend_chart(runtime: Services, scope: Scope, week: Period,
                       settings: CommunitySettings) -> bytes:
-    weeks = weeks_back(week.until, settings.timezone, CHART_WEEKS)
+    weeks = (await reports.chart_weeks(runtime.store, scope, week, settings.timezone)
+             )[-CHART_WEEKS:]
     series = await reports.weekly_series(runtime.store, scope, weeks, settings)
-    return await asyncio.to_thread(weekly_trend_png, series,
-                                   f"Community health, last {CHART_WEEKS} weeks")
+    return await asyncio.to_thread(weekly_trend_png, series, "Community health, by week",
+                                   settings.timezone)
 
 
 async def build_post(runtime: Services, scope: Scope, platform: Platform, week: Period,
@@ -102,7 +110,7 @@ async def build_post(runtime: Services, scope: Scope, platform: Platform, week: 
                                  for e in peers) + "!")
     open_questions = await reports.unanswered(store, scope, week, now)
     if open_questions:
-        lines.append(f"Still waiting for an answer ({len(open_questions)}):")
+        lines.append(f"Asked this week and still without an answer ({len(open_questions)}):")
         lines.extend(open_question_lines(open_questions, platform, scope))
     elif current.questions:
         lines.append("Every question of the week got an answer.")
@@ -110,4 +118,5 @@ async def build_post(runtime: Services, scope: Scope, platform: Platform, week: 
     return Reply(title=f"Community health: {week_label(week, settings.timezone)}",
                  text=headline(current), fields=figure_fields(current, before), lines=lines,
                  chart=chart, public=True, tone="info",
-                 footer="Change against the week before. Peers are members who are not staff.")
+                 footer="Change against the week before. Peers are members who are not "
+                        f"staff. {BUS_FACTOR_NOTE}")

@@ -59,7 +59,7 @@ async def test_digest_sent_to_staff_moderators_once(store: Store, fake: FakePlat
     assert again.digests == [] and len(fake.dms) == 2
 
     digest = fake.dms_to("mod1")[0]
-    assert digest.title == "Weekly digest: 25 Mar – 31 Mar 2024" and not digest.public
+    assert digest.title == "Weekly digest: 25 – 31 Mar 2024 (UTC)" and not digest.public
     board = section(digest, "Advocate leaderboard")
     assert board[0].startswith("1. <@bob>: score ")
     assert "helped 10 people · 10 answers · thanked 2" in board[0]
@@ -74,7 +74,7 @@ async def test_digest_sent_to_staff_moderators_once(store: Store, fake: FakePlat
 
     found = section(digest, "Alerts")
     text = "\n".join(found)
-    assert "1 question unanswered for more than 1d 00h" in text
+    assert "Open now and waiting longer than 1d 00h (asked in the last 7 days): 1 question" in text
     assert "“Where is the changelog?”" in text and "https://chat.example/" in text
     assert "Drifting away? <@erin> answered 0.0 a week lately, usually 3.0 a week." in text
     assert "Bus factor 1: half of the week's 11 peer answers came from 1 helper." in text

@@ -42,7 +42,7 @@ async def test_post_content(store: Store, fake: FakePlatform) -> None:
     assert outcome.posted == "m-post-1"
     [(scope, channel, reply)] = fake.posts
     assert (scope, channel, reply.public) == (SCOPE, "C-report", True)
-    assert reply.title == "Community health: 25 Mar – 31 Mar 2024"
+    assert reply.title == "Community health: 25 – 31 Mar 2024 (Europe/Berlin)"
     fields = {f.name: f.value for f in reply.fields}
     assert fields["Questions asked"] == "5 (+4)"
     assert fields["Share answered"] == "80% (-20 pts)"
@@ -51,7 +51,8 @@ async def test_post_content(store: Store, fake: FakePlatform) -> None:
     assert fields["Median first response"].startswith("5m")
     text = reply.plain_text()
     assert "<@bob> (helped 2 people)" in text and "<@carol>" in text
-    assert "<@mod1>" not in text.split("Still waiting")[0]  # staff get no shout-out
+    shout_outs = text.split("Asked this week and still without an answer")[0]
+    assert "<@mod1>" not in shout_outs  # staff get no shout-out
     assert "“Why does the build break?”" in text
     assert "https://chat.example/guild1/c1/" in text
     assert reply.chart is not None and reply.chart.startswith(b"\x89PNG")
@@ -118,7 +119,7 @@ async def test_caught_up_once_after_downtime_within_grace(store: Store,
         finally:
             await runtime.stop_jobs()
     assert len(fake.posts) == 1
-    assert fake.posts[0][2].title == "Community health: 25 Mar – 31 Mar 2024"
+    assert fake.posts[0][2].title == "Community health: 25 – 31 Mar 2024 (Europe/Berlin)"
 
 
 async def test_not_caught_up_after_grace(store: Store, fake: FakePlatform) -> None:
