@@ -12,7 +12,16 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+
+from bot import config_rules
 
 DEFAULT_DB = "data/innercircle.sqlite"
 
@@ -63,6 +72,32 @@ class CommunitySettings(_Section):
     bus_factor_alert: int = Field(2, ge=0)
     bus_factor_min_answers: int = Field(10, ge=0)
 
+    @field_validator("watched_channels", "excluded_channels", "help_channels", "forum_channels")
+    @classmethod
+    def _channel_ids(cls, values: list[str]) -> list[str]:
+        for value in values:
+            problem = config_rules.channel_value_problem("", value)
+            if problem:
+                raise ValueError(problem)
+        return values
+
+    @field_validator("report_channel")
+    @classmethod
+    def _report_channel_id(cls, value: str | None) -> str | None:
+        problem = None if value is None else config_rules.channel_value_problem("", value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("ack_emoji")
+    @classmethod
+    def _emoji(cls, values: list[str]) -> list[str]:
+        for value in values:
+            problem = config_rules.emoji_problem(value)
+            if problem:
+                raise ValueError(problem)
+        return values
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -107,6 +142,22 @@ class DiscordSettings(_Section):
     catchup_days: int = Field(14, ge=0)
     sync_commands: bool = True
 
+    @field_validator("token")
+    @classmethod
+    def _token(cls, value: str | None) -> str | None:
+        problem = None if value is None else config_rules.token_problem("discord", value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("shard_count")
+    @classmethod
+    def _shards(cls, value: int | None, info: ValidationInfo) -> int | None:
+        problem = config_rules.shards_problem(info.data.get("shard_ids"), value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
 
 class SlackSettings(_Section):
     bot_token: str | None = None
@@ -117,6 +168,22 @@ class SlackSettings(_Section):
     http_host: str = "0.0.0.0"
     http_port: int = Field(3000, ge=1, le=65535)
     catchup_days: int = Field(14, ge=0)
+
+    @field_validator("bot_token")
+    @classmethod
+    def _bot_token(cls, value: str | None) -> str | None:
+        problem = None if value is None else config_rules.token_problem("slack_bot", value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("app_token")
+    @classmethod
+    def _app_token(cls, value: str | None) -> str | None:
+        problem = None if value is None else config_rules.token_problem("slack_app", value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
 
 class DashboardSettings(_Section):
@@ -150,15 +217,32 @@ class Settings(_Section):
     dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
 
 
+def _fields_at(loc: tuple[int | str, ...]) -> list[str]:
+    """The setting names allowed where ``loc`` points (for "did you mean")."""
+    model: Any = Settings
+    for part in loc[:-1]:
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        model = field.annotation
+    return list(getattr(model, "model_fields", {}))
+
+
 def _describe(error: ValidationError) -> str:
     lines = []
     for item in error.errors():
-        key = ".".join(str(p) for p in item["loc"]) or "(top level)"
-        message = item["msg"]
+        loc = tuple(p for p in item["loc"] if not isinstance(p, int))
+        key = ".".join(str(p) for p in loc) or "(top level)"
+        message = str(item["msg"]).removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
-            message = "unknown setting"
+            message = config_rules.did_you_mean(str(loc[-1]), _fields_at(loc))
+        elif item["type"] == "string_type":
+            message = (f"must be text in quotes, such as {loc[-1]} = \"…\" "
+                       f"(got {item['input']!r})")
+        if key.endswith(("token", "secret")) and "input" in item:
+            message = message.replace(repr(item["input"]), "a number")
         lines.append(f"{key}: {message}")
-    return "; ".join(lines)
+    return "\n  ".join(["", *lines]) if len(lines) > 1 else lines[0]
 
 
 def parse_settings(data: dict[str, Any], *, source: str = "config") -> Settings:

@@ -69,7 +69,7 @@ def relative_period(name: str, timezone: str, now: datetime | None = None) -> Pe
     """``7d`` / ``30d`` / ``90d``: that many days up to now; ``last-week``: the last complete
     calendar week (Monday to Sunday) in ``timezone``; ``this-month``: from the 1st, local
     midnight, to now."""
-    now = (now or datetime.now(UTC)).replace(microsecond=0)
+    now = now or datetime.now(UTC)
     if name == "last-week":
         return last_complete_week(now, timezone)
     if name == "this-month":
@@ -110,7 +110,7 @@ def parse_moment(value: str) -> datetime:
 def period_from(since: str | None, until: str | None, *, days: float = 7,
                 now: datetime | None = None) -> Period:
     """``--since``/``--until`` as given; missing ends make a period of ``days`` ending now."""
-    now = (now or datetime.now(UTC)).replace(microsecond=0)
+    now = now or datetime.now(UTC)
     end = parse_moment(until) if until else now
     start = parse_moment(since) if since else end - timedelta(days=days)
     if end <= start:

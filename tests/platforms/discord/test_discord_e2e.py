@@ -138,7 +138,7 @@ async def test_conversation_forum_and_reactions_become_facts(fake: FakeDiscord, 
     [embed] = sent.embeds
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert fields["Questions asked"].startswith("3")
-    assert fields["Unanswered"].startswith("1")
+    assert fields["Asked and unanswered"].startswith("1")
     assert embed["image"]["url"] == "attachment://chart.png"
     assert sent.files == ["chart.png"]
 
