@@ -74,9 +74,8 @@ def shards_problem(shard_ids: list[int] | None, shard_count: int | None) -> str 
 def token_problem(kind: str, value: str) -> str | None:
     """Tokens pasted in the wrong place: a Slack token in the Discord section, and so on."""
     text = value.strip()
-    if kind == "discord":
-        if text.startswith(("xoxb-", "xapp-", "xoxp-")):
-            return "this is a Slack token; put it in [slack]"
+    if kind == "discord" and text.startswith(("xoxb-", "xapp-", "xoxp-")):
+        return "this is a Slack token; put it in [slack]"
     if kind == "slack_bot" and not text.startswith("xoxb-"):
         return "a Slack bot token starts with xoxb- (OAuth & Permissions → Bot User OAuth Token)"
     if kind == "slack_app" and not text.startswith("xapp-"):
