@@ -76,7 +76,7 @@ class CommunitySettings(_Section):
     @classmethod
     def _channel_ids(cls, values: list[str]) -> list[str]:
         for value in values:
-            problem = config_rules.channel_value_problem("", value)
+            problem = config_rules.channel_value_problem("list", value)
             if problem:
                 raise ValueError(problem)
         return values
@@ -84,7 +84,8 @@ class CommunitySettings(_Section):
     @field_validator("report_channel")
     @classmethod
     def _report_channel_id(cls, value: str | None) -> str | None:
-        problem = None if value is None else config_rules.channel_value_problem("", value)
+        problem = (None if value is None
+                   else config_rules.channel_value_problem("report_channel", value))
         if problem:
             raise ValueError(problem)
         return value

@@ -27,7 +27,12 @@ def looks_like_channel_name(value: str) -> bool:
 
 
 def channel_value_problem(key: str, value: str) -> str | None:
-    if looks_like_channel_name(value):
+    """``#name`` is never an id. A bare ``general`` may be the channel id of a replayed JSONL
+    community, so only the report channel (always on Discord or Slack) rejects it here;
+    ``innercircle check`` resolves the other lists against the platform's channels."""
+    name_like = value.strip().startswith("#") or (key == "report_channel"
+                                                  and looks_like_channel_name(value))
+    if name_like:
         name = value.strip().lstrip("#")
         return (f"{value!r} is a channel name, not an id; `innercircle check` shows the id "
                 f"of #{name} (or copy it: Discord: right-click the channel → Copy Channel "
