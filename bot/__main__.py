@@ -352,6 +352,24 @@ def demo(
 
 
 @app.command()
+def check(config: ConfigOption = None, db: DbOption = None) -> None:
+    """Check the set-up before running the bot: the config, the database, and on each
+    configured platform the token, the intents, the channels (found, readable, postable)
+    and the moderators. Prints ✓ or ✗ with what to do; exits with 1 when anything is ✗."""
+    from bot.commands.check import run_checks
+
+    checks = run_async(lambda: run_checks(config, db))
+    for item in checks:
+        console.print(item.line(), highlight=False, markup=False, soft_wrap=True)
+    wrong = sum(not c.ok for c in checks)
+    if wrong:
+        console.print(f"\n{wrong} of {len(checks)} checks failed.", highlight=False)
+        raise typer.Exit(1)
+    console.print(f"\nAll {len(checks)} checks passed: `innercircle run` is ready.",
+                  highlight=False)
+
+
+@app.command()
 def run(config: ConfigOption = None, db: DbOption = None) -> None:
     """Run the bot on Discord and/or Slack, as configured (tokens from config.toml or the
     environment). Stops within 10 seconds on SIGTERM or SIGINT (exit code 0); a rejected

@@ -254,9 +254,10 @@ def parse_settings(data: dict[str, Any], *, source: str = "config") -> Settings:
         raise ConfigError(f"{source}: {_describe(error)}") from None
 
 
-def load_settings(path: Path | str | None, env: dict[str, str] | None = None) -> Settings:
-    """Read config.toml (``None``: ``config.toml`` if present, else defaults), then the
-    environment's secrets over it."""
+def read_config(path: Path | str | None, env: dict[str, str] | None = None
+                ) -> tuple[dict[str, Any], str]:
+    """config.toml's contents (``None``: ``config.toml`` if present, else nothing) with the
+    environment's secrets over them, not yet validated; and where they came from."""
     env = dict(os.environ) if env is None else env
     data: dict[str, Any] = {}
     source = "defaults"
@@ -277,6 +278,13 @@ def load_settings(path: Path | str | None, env: dict[str, str] | None = None) ->
             if not isinstance(data[section], dict):
                 raise ConfigError(f"{source}: {section}: must be a table")
             data[section][key] = env[var]
+    return data, source
+
+
+def load_settings(path: Path | str | None, env: dict[str, str] | None = None) -> Settings:
+    """Read config.toml (``None``: ``config.toml`` if present, else defaults), then the
+    environment's secrets over it."""
+    data, source = read_config(path, env)
     return parse_settings(data, source=source)
 
 

@@ -235,3 +235,22 @@ def test_communities_lists_each_with_its_span(tmp_path: Path) -> None:
     runner.invoke(app, ["replay", str(write_events(tmp_path / "n.jsonl", [])), "--db", empty])
     nothing = runner.invoke(app, ["communities", "--db", empty])
     assert nothing.exit_code == 0 and "No community in" in nothing.stdout
+
+
+def test_check_lists_what_is_wrong_and_exits_1(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    for var in ("INNERCIRCLE_DISCORD_TOKEN", "INNERCIRCLE_SLACK_BOT_TOKEN", "INNERCIRCLE_DB"):
+        monkeypatch.delenv(var, raising=False)
+    config = tmp_path / "config.toml"
+    config.write_text('[community]\nack_emoji = ["check"]\n', encoding="utf-8")
+    broken = runner.invoke(app, ["check", "--config", str(config)])
+    assert broken.exit_code == 1
+    assert broken.stdout.startswith("✗ config: ")
+    assert "did you mean 'white_check_mark'?" in broken.stdout
+    assert "→ fix the settings named above" in broken.stdout
+    assert "1 of 1 checks failed." in broken.stdout
+    config.write_text("", encoding="utf-8")
+    nothing = runner.invoke(app, ["check", "--config", str(config), "--db",
+                                  str(tmp_path / "db.sqlite")])
+    assert nothing.exit_code == 1
+    assert "✓ config: " in nothing.stdout and "✓ database: SQLite file" in nothing.stdout
+    assert "✗ no platform configured" in nothing.stdout

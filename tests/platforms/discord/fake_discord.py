@@ -94,6 +94,9 @@ class FakeDiscord:
         self.messages: dict[int, list[dict[str, Any]]] = {}  # channel or thread -> oldest first
         self.reactions: dict[tuple[int, str], list[int]] = {}  # (message, emoji) -> users
         self.refuse_dm: set[int] = set()
+        self.token_valid = True  # False: GET /users/@me answers 401 (a reset token)
+        # the application's flags: both privileged intents enabled (an unverified bot's)
+        self.app_flags = (1 << 15) | (1 << 19)
         self.dm_channels: dict[int, int] = {}  # dm channel -> user
         self.requests: list[Request] = []
         self.served: list[int] = []  # ids of messages returned by history reads
@@ -361,13 +364,16 @@ class FakeDiscord:
         ]
 
     async def _me(self, _: Request) -> web.Response:
+        if not self.token_valid:
+            return error(401, 0, "401: Unauthorized")
         return json_response(self.bot.payload())
 
     async def _application(self, _: Request) -> web.Response:
         return json_response({"id": str(APP_ID), "name": "Innercircle", "icon": None,
                               "description": "", "bot_public": True,
                               "bot_require_code_grant": False, "verify_key": "0" * 64,
-                              "owner": self.bot.payload(), "team": None, "flags": 0,
+                              "owner": self.bot.payload(), "team": None,
+                              "flags": self.app_flags,
                               "summary": ""})
 
     async def _sync(self, _: Request) -> web.Response:

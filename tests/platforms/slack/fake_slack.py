@@ -57,6 +57,7 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {BOT_USER: user(BOT_USER, "innercircle",
                                                                  bot=True)}
         self.channels: list[str] = []
+        self.channel_names: dict[str, str] = {}  # id -> name, for users.conversations
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.page_size = 100
         self.rate_limits: dict[str, int] = {}  # method -> how many 429s to answer first
@@ -172,8 +173,8 @@ class FakeSlack:
         return {"user": found}
 
     def api_users_conversations(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"channels": [{"id": c, "name": channel_name(c), "is_member": True}
-                             for c in self.channels],
+        return {"channels": [{"id": c, "name": self.channel_names.get(c, channel_name(c)),
+                              "is_member": True} for c in self.channels],
                 "response_metadata": {"next_cursor": ""}}
 
     def api_conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
