@@ -95,6 +95,8 @@ class FakeDiscord:
         self.reactions: dict[tuple[int, str], list[int]] = {}  # (message, emoji) -> users
         self.refuse_dm: set[int] = set()
         self.token_valid = True  # False: GET /users/@me answers 401 (a reset token)
+        self.in_guild_at_start = True  # False: the bot joins the guild later (join_guild)
+        self.system_channel: int | None = None  # the guild's system channel
         # the application's flags: both privileged intents enabled (an unverified bot's)
         self.app_flags = (1 << 15) | (1 << 19)
         self.dm_channels: dict[int, int] = {}  # dm channel -> user
@@ -212,6 +214,7 @@ class FakeDiscord:
             "verification_level": 0, "default_message_notifications": 0,
             "explicit_content_filter": 0, "mfa_level": 0, "nsfw_level": 0,
             "preferred_locale": "en-US", "system_channel_flags": 0,
+            "system_channel_id": str(self.system_channel) if self.system_channel else None,
         }
 
     # -- the server --------------------------------------------------------------------
@@ -256,6 +259,13 @@ class FakeDiscord:
         self._seq += 1
         await self._send(self._ws, {"op": 0, "t": event, "s": self._seq, "d": data})
 
+    async def join_guild(self) -> None:
+        """The bot is added to the guild while connected (discord.py: ``on_guild_join``): a
+        joined guild's GUILD_CREATE has no ``unavailable`` key."""
+        payload = self.guild_payload()
+        del payload["unavailable"]
+        await self.dispatch("GUILD_CREATE", payload)
+
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
@@ -273,11 +283,13 @@ class FakeDiscord:
                 await self._send(ws, {"op": 0, "t": "READY", "s": self._seq, "d": {
                     "v": 10, "user": self.bot.payload(), "session_id": "fake-session",
                     "resume_gateway_url": self.gateway_url,
-                    "guilds": [{"id": str(self.guild_id), "unavailable": True}],
+                    "guilds": [{"id": str(self.guild_id), "unavailable": True}]
+                    if self.in_guild_at_start else [],
                     "application": {"id": str(APP_ID), "flags": 0}}})
-                self._seq += 1
-                await self._send(ws, {"op": 0, "t": "GUILD_CREATE", "s": self._seq,
-                                      "d": self.guild_payload()})
+                if self.in_guild_at_start:
+                    self._seq += 1
+                    await self._send(ws, {"op": 0, "t": "GUILD_CREATE", "s": self._seq,
+                                          "d": self.guild_payload()})
                 self.identified.set()
             elif op == 8:
                 self._seq += 1
