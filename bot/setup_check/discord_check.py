@@ -23,6 +23,7 @@ from bot.platforms.discord_adapter import (
 )
 from bot.platforms.discord_events import is_staff_member
 from bot.setup_check import Check, failed, passed
+from bot.staff import StaffRule
 
 READY_TIMEOUT_S = 30
 PORTAL = "https://discord.com/developers/applications → your app → Bot"
@@ -167,8 +168,7 @@ async def _moderators(guild: discord.Guild, community: CommunitySettings, where:
             checks.append(failed(f"{where}: moderator {user!r} is not a member here",
                                  "use the member's id (right-click the member → Copy User "
                                  "ID)"))
-        elif not (user in community.staff_users or member.guild_permissions.manage_guild
-                  or is_staff_member(member, community.staff_roles)):
+        elif not is_staff_member(member, StaffRule(community)):
             checks.append(failed(f"{where}: moderator {member.name} is not staff, so gets no "
                                  "digest", "give them a staff role "
                                  f"({', '.join(community.staff_roles)}) or add their id to "

@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import CommunitySettings, SlackSettings
 from bot.setup_check import Check, failed, passed
+from bot.staff import StaffRule
 
 APPS = "https://api.slack.com/apps → your app"
 
@@ -134,7 +135,8 @@ async def _moderators(client: AsyncWebClient, community: CommunitySettings) -> l
                                  "use the member's id (profile → ⋮ → Copy member ID)"))
             continue
         name = info.get("real_name") or info.get("name") or user
-        if info.get("is_admin") or info.get("is_owner") or user in community.staff_users:
+        admin = bool(info.get("is_admin") or info.get("is_owner"))
+        if StaffRule(community).is_staff(user, platform_says=admin):
             checks.append(passed(f"Slack: moderator {name} is staff"))
         else:
             checks.append(failed(f"Slack: moderator {name} is not staff, so gets no digest",
