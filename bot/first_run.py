@@ -43,3 +43,9 @@ class CatchupProgress:
                     f"{self.messages:,} messages")
         return (f"reading history: {self.channels_read} of {self.channels_total} channels "
                 f"done, {self.messages:,} messages so far; figures fill in as it goes")
+
+
+def home_reply(status: list[str]) -> Reply:
+    """Slack's App Home tab: the bot's status, then the same set-up steps as the welcome."""
+    return Reply(title="Innercircle", text=WHAT_IT_DOES,
+                 lines=["*Status*", *status, "*Set-up*", *SET_UP_STEPS], footer=PRIVACY)

@@ -30,6 +30,7 @@ from bot.catchup import CatchupReport, Place, SourceRefused, catch_up
 from bot.config import ConfigError, SlackSettings
 from bot.events import Event, MemberJoin, MemberLeave
 from bot.features import Invoker, Reply
+from bot.first_run import home_reply
 from bot.platforms.inbox import OrderedInbox
 from bot.platforms.slack_errors import AUTH_ERRORS, SlackAuthError, error_code, explain
 from bot.platforms.slack_events import (
@@ -112,6 +113,7 @@ class SlackAdapter(SlackInteractions):
             app.event(kind)(self._on_member)
         app.event("tokens_revoked")(self._on_revoked)
         app.event("app_uninstalled")(self._on_revoked)
+        app.event("app_home_opened")(self._on_home_opened)
         app.command("/circle")(self._on_command)
         for callback_id in self.runtime.actions:
             app.message_shortcut(callback_id)(self._on_shortcut)
@@ -185,7 +187,7 @@ class SlackAdapter(SlackInteractions):
         except SourceRefused as error:
             log.error("Slack catch-up stopped: %s", error)
             self.problems["catch-up"] = str(error)
-            report = CatchupReport()
+            report = CatchupReport(done=True)
         if channels is None:
             self.catchup_report = report
         for channel, reason in report.skipped.items():
@@ -279,6 +281,18 @@ class SlackAdapter(SlackInteractions):
         if isinstance(user_id, str) and not isinstance(user, dict):
             name = (await self.author(user_id)).name
         return member_event(self._team(body), event, name)
+
+    async def _on_home_opened(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """The App Home tab: status and set-up steps, published for the member who opened
+        it."""
+        if event.get("tab") != "home" or not event.get("user"):
+            return
+        status = await self.describe_status(self.scope(self._team(body)))
+        view = {"type": "home", "blocks": reply_blocks(home_reply(status))}
+        try:
+            await self.client.views_publish(user_id=str(event["user"]), view=view)
+        except SlackApiError as error:
+            log.warning("Slack: the App Home tab was not published: %s", error_code(error))
 
     async def _on_revoked(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         reason = ("the app was uninstalled from the workspace"

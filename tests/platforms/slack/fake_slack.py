@@ -172,6 +172,9 @@ class FakeSlack:
             return {"ok": False, "error": "user_not_found"}
         return {"user": found}
 
+    def api_views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"view": {"id": f"V{next(self._ids)}", "type": "home"}}
+
     def api_users_conversations(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"channels": [{"id": c, "name": self.channel_names.get(c, channel_name(c)),
                               "is_member": True} for c in self.channels],
