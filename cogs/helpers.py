@@ -9,7 +9,7 @@ from bot.events import Thanks
 from bot.features import PUBLIC, Cog, Command, CommandContext, Field, Option, Reply, UsageError
 from bot.naming import label, may_name
 from bot.period import Period, period_from
-from bot.render.figures import score_parts
+from bot.render.figures import SCORE_NOTE, score_parts
 
 PERIOD = Option("period", "choice", "Days to cover: 7, 30 or 90.", choices=("7", "30", "90"),
                 default="30")
@@ -44,17 +44,18 @@ class HelpersCog(Cog):
         shown = [e for e in ranked if may_name(e, ctx, public=bool(public))]
         peers = [e for e in shown if not e.advocate.is_staff][:SHOWN]
         staff = [e for e in shown if e.advocate.is_staff][:SHOWN]
-        lines = [f"{rank}. {label(e, ctx)}: {score_parts(e.advocate)}"
+        weeks = int(period) > 7  # within one week, active weeks are always 1
+        lines = [f"{rank}. {label(e, ctx)}: {score_parts(e.advocate, active_weeks=weeks)}"
                  for rank, e in enumerate(peers, 1)]
         if not peers:
             lines.append("No peer answered a question in this period yet.")
         if staff:
             lines.append("Staff (ranked apart):")
-            lines.extend(f"• {label(e, ctx)}: {score_parts(e.advocate)}" for e in staff)
+            lines.extend(f"• {label(e, ctx)}: {score_parts(e.advocate, active_weeks=weeks)}"
+                         for e in staff)
         return Reply(title=f"Top helpers, last {period} days", lines=lines,
-                     text="Helping ten different people counts more than helping one person "
-                          "ten times; acknowledged answers and newcomers weigh more.",
-                     public=bool(public), footer=span.label())
+                     text=SCORE_NOTE, public=bool(public),
+                     footer=span.label(settings.timezone))
 
     async def profile(self, ctx: CommandContext, member: str | None, public: bool | None
                       ) -> Reply:

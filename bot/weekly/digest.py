@@ -92,7 +92,8 @@ async def build_digest(runtime: Services, scope: Scope, now: float) -> Reply:
         lines.append("No peer answered a question this week.")
     if staff:
         lines.append("Staff (ranked apart):")
-        lines.extend(f"• {who(e, ctx)}: {score_parts(e.advocate)}" for e in staff)
+        lines.extend(f"• {who(e, ctx)}: {score_parts(e.advocate, active_weeks=False)}"
+                     for e in staff)
 
     lines.append(f"{NOMINATIONS_HEADER}:")
     pending = await store.nominations(scope, states=["pending"], limit=NOMINATIONS_SHOWN)
