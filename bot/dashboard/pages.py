@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot import reports
 from bot.dashboard.table import Column, DataTable, Link
@@ -74,7 +75,8 @@ async def overview(view: View, weeks: int = 12) -> Page:
 
     span = weeks_back(datetime.fromtimestamp(view.now, UTC), view.settings.timezone, weeks)
     series = await reports.weekly_series(view.store, view.scope, span, view.settings)
-    labels = [label for label, _ in series]
+    zone = ZoneInfo(view.settings.timezone)
+    labels = [f"{week.since.astimezone(zone):%d %b}" for week, _ in series]
     for key in TRENDS:
         values = [getattr(h, key) for _, h in series]
         page.charts.append((CARD_LABELS.get(key, HEALTH_LABELS[key]), line_chart(
@@ -82,7 +84,7 @@ async def overview(view: View, weeks: int = 12) -> Page:
             _formatter(key))))
     trend = DataTable("trends", f"Weekly trend, last {weeks} complete weeks",
                       [Column("Week of"), *(Column(HEALTH_LABELS[k], _kind(k)) for k in TRENDS)])  # type: ignore[arg-type]
-    for label, h in series:
+    for label, (_, h) in zip(labels, series, strict=True):
         trend.rows.append([label, *(getattr(h, k) for k in TRENDS)])
     page.tables.append(trend)
     return page
