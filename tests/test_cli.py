@@ -254,3 +254,13 @@ def test_check_lists_what_is_wrong_and_exits_1(tmp_path: Path, monkeypatch) -> N
     assert nothing.exit_code == 1
     assert "✓ config: " in nothing.stdout and "✓ database: SQLite file" in nothing.stdout
     assert "✗ no platform configured" in nothing.stdout
+
+
+def test_replay_summary_uses_correct_plurals(tmp_path: Path) -> None:
+    chat = Chat()
+    chat.msg("ann", "How do I reset my password?")
+    events = write_events(tmp_path / "one.jsonl", [json.dumps(e.to_json()) for e in chat.take()])
+    result = runner.invoke(app, ["replay", str(events), "--db", str(tmp_path / "db.sqlite")])
+    said = " ".join(result.stdout.split())
+    assert "Ingested 1 new message (1 question, 0 answers, 0 acknowledgements) from 1 event; " \
+           "0 already known; 0 bad lines." in said

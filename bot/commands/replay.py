@@ -9,6 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from bot.config import Settings
 from bot.engine import Engine
+from bot.render.figures import plural
 from bot.replay import ReplayResult, replay_file
 from bot.store import Store
 
@@ -30,8 +31,8 @@ async def run_replay(path: Path, settings: Settings, url: str, console: Console,
         await store.close()
     if show_progress:
         s = result.stats
-        console.print(f"Ingested {s.messages:,} new messages ({s.questions:,} questions, "
-                      f"{s.answers:,} answers, {s.acks:,} acknowledgements) from "
-                      f"{s.events:,} events; {s.duplicates:,} already known; "
-                      f"{len(result.bad):,} bad lines.")
+        console.print(f"Ingested {plural(s.messages, 'new message')} "
+                      f"({plural(s.questions, 'question')}, {plural(s.answers, 'answer')}, "
+                      f"{plural(s.acks, 'acknowledgement')}) from {plural(s.events, 'event')}; "
+                      f"{s.duplicates:,} already known; {plural(len(result.bad), 'bad line')}.")
     return result
