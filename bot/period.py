@@ -36,14 +36,13 @@ class Period:
 
     def label(self, timezone: str = "UTC") -> str:
         """First and last day, both inclusive, and the timezone: "23 – 29 Nov 2026 (UTC)".
-        A period that does not run from midnight to midnight shows its times."""
+        A period ending at a time of day (such as now) includes that day; the exact bounds
+        are in ``to_json``."""
         zone = ZoneInfo(timezone)
         first = self.since.astimezone(zone)
         end = self.until.astimezone(zone)
-        if first.time() != time() or end.time() != time():
-            return (f"{first.day} {first:%b %Y %H:%M} – {end.day} {end:%b %Y %H:%M} "
-                    f"({timezone})")
-        last = end - timedelta(days=1)
+        last = end - timedelta(days=1) if end.time() == time() else end
+        last = max(last, first)
         if first.date() == last.date():
             return f"{last.day} {last:%b %Y} ({timezone})"
         if (first.year, first.month) == (last.year, last.month):

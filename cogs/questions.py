@@ -8,9 +8,9 @@ from typing import Any
 from bot import reports
 from bot.events import Event, MarkAnswer, NotQuestion, UnmarkAnswer
 from bot.features import PUBLIC, Cog, Command, CommandContext, MessageAction, Reply, UsageError
-from bot.member_text import member_text
 from bot.period import period_from
-from bot.render.figures import duration
+from bot.render.figures import plural
+from bot.weekly.post import open_question_lines
 
 SHOWN = 15
 
@@ -29,22 +29,17 @@ class QuestionsCog(Cog):
 
     async def unanswered(self, ctx: CommandContext, public: bool | None) -> Reply:
         """Open questions with a link, and an excerpt while the text is kept."""
+        settings = await ctx.runtime.community_settings(ctx.scope)
         span = period_from(None, None, days=7,
                            now=datetime.fromtimestamp(ctx.runtime.now(), UTC))
         open_questions = await reports.unanswered(ctx.runtime.store, ctx.scope, span,
                                                   ctx.runtime.now())
-        lines = []
-        for q in open_questions[:SHOWN]:
-            link = ctx.platform.message_link(ctx.scope, q.channel, q.id)
-            text = f"“{member_text(q.excerpt)}”" if q.excerpt else "(text no longer kept)"
-            where = f" – {link}" if link else ""
-            lines.append(f"• {duration(q.age_s)} waiting: {text}{where}")
-        if len(open_questions) > SHOWN:
-            lines.append(f"… and {len(open_questions) - SHOWN} more.")
+        lines = open_question_lines(open_questions, ctx.platform, ctx.scope, SHOWN, more="")
         if not open_questions:
             lines.append("Every question of the last 7 days has an answer.")
-        return Reply(title=f"Unanswered questions ({len(open_questions)})", lines=lines,
-                     public=bool(public), footer=span.label(),
+        return Reply(title=f"Open now: {plural(len(open_questions), 'question')} of the last "
+                     "7 days without an answer", lines=lines,
+                     public=bool(public), footer=span.label(settings.timezone),
                      tone="warn" if open_questions else "good")
 
     async def _correct(self, ctx: CommandContext, event: Event, refused: str, title: str,

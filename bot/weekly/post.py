@@ -67,7 +67,8 @@ def headline(now: Health) -> str:
 
 
 def open_question_lines(open_questions: list[reports.OpenQuestion], platform: Platform,
-                        scope: Scope, shown: int = OPEN_SHOWN) -> list[str]:
+                        scope: Scope, shown: int = OPEN_SHOWN,
+                        more: str = " (`/circle unanswered`)") -> list[str]:
     """One line per open question: how long it waits, its excerpt while kept, its link."""
     lines = []
     grouped = group_repeats(open_questions)
@@ -79,7 +80,7 @@ def open_question_lines(open_questions: list[reports.OpenQuestion], platform: Pl
                      + (f" – {link}" if link else ""))
     if len(grouped) > shown:
         rest = sum(count for _, count in grouped[shown:])
-        lines.append(f"… and {plural(rest, 'more question')} (`/circle unanswered`).")
+        lines.append(f"… and {plural(rest, 'more question')}{more}.")
     return lines
 
 

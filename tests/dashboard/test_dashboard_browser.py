@@ -167,7 +167,7 @@ def test_period_selector_and_csv_download(page: Any, dashboard: ServedDashboard)
     page.fill("#since", "2026-01-05")
     page.fill("#until", "2026-01-11")
     page.get_by_role("button", name="Show").click()
-    assert page.locator(".period-label").inner_text().startswith("2026-01-05 – 2026-01-11")
+    assert page.locator(".period-label").inner_text().startswith("5 – 11 Jan 2026 (UTC)")
 
     with page.expect_download() as download:
         page.locator("#advocates caption a", has_text="CSV").click()
