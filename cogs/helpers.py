@@ -82,7 +82,8 @@ class HelpersCog(Cog):
                                  Field("Newcomers helped", str(a.newcomers_helped)),
                                  Field("Active weeks", str(a.active_weeks))],
                          lines=await credit_lines(ctx, user, span, public=bool(public)),
-                         public=bool(public), footer=span.label())
+                         public=bool(public),
+                         footer=f"{span.label(settings.timezone)}. {SCORE_NOTE}")
         return Reply(title="Helper profile, last 30 days",
                      text=f"{ctx.platform.mention(user)} has not answered anyone's question "
                           "in the last 30 days.", public=bool(public))
