@@ -15,6 +15,10 @@ from bot.setup_check import Check, failed, passed
 from bot.staff import StaffRule
 
 APPS = "https://api.slack.com/apps → your app"
+#: The bot scopes slack/manifest.yaml asks for (a test keeps the two in step).
+REQUIRED_SCOPES = ("channels:history", "channels:read", "groups:history", "groups:read",
+                   "reactions:read", "users:read", "commands", "chat:write", "im:write",
+                   "files:write")
 
 
 def _client(settings: SlackSettings, token: str) -> AsyncWebClient:
@@ -45,11 +49,25 @@ async def check_slack(settings: SlackSettings, community: CommunitySettings,
                        "check the machine's network (and [slack] api_url if set)")]
     checks = [passed(f"Slack: the bot token is valid (workspace {me.get('team')}, bot "
                      f"{me.get('user')})")]
+    checks += _scopes(me.headers.get("x-oauth-scopes") if me.headers else None)
     checks += await _app_token(settings)
     member_of = await _channels(client)
     checks += _channel_checks(community, member_of, list(channel_names))
     checks += await _moderators(client, community)
     return checks
+
+
+def _scopes(granted: str | None) -> list[Check]:
+    """Slack's word for what the token may do (its ``x-oauth-scopes`` header)."""
+    if granted is None:
+        return []  # not every Slack-compatible server says; nothing to judge
+    have = {scope.strip() for scope in granted.split(",")}
+    lacking = [scope for scope in REQUIRED_SCOPES if scope not in have]
+    if lacking:
+        return [failed(f"Slack: the app lacks the scopes {', '.join(lacking)}",
+                       f"add them ({APPS} → OAuth & Permissions → Bot Token Scopes, or paste "
+                       "slack/manifest.yaml again) and reinstall the app to the workspace")]
+    return [passed("Slack: the app has every scope it needs")]
 
 
 async def _app_token(settings: SlackSettings) -> list[Check]:

@@ -58,6 +58,7 @@ class FakeSlack:
                                                                  bot=True)}
         self.channels: list[str] = []
         self.channel_names: dict[str, str] = {}  # id -> name, for users.conversations
+        self.scopes: str | None = None  # auth.test's x-oauth-scopes header, when set
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.page_size = 100
         self.rate_limits: dict[str, int] = {}  # method -> how many 429s to answer first
@@ -157,7 +158,9 @@ class FakeSlack:
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
         result: dict[str, Any] = handler(params)
-        return web.json_response({"ok": True, **result})
+        headers = ({"x-oauth-scopes": self.scopes}
+                   if method == "auth.test" and self.scopes is not None else None)
+        return web.json_response({"ok": True, **result}, headers=headers)
 
     def api_auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"url": "https://fake.slack.com/", "team": "Fake", "user": "innercircle",

@@ -10,6 +10,7 @@ from slack_helpers import ADMIN, BOB, GENERAL, HELP
 
 from bot.commands.check import run_checks
 from bot.setup_check import Check
+from bot.setup_check.slack_check import REQUIRED_SCOPES
 
 
 async def check(tmp_path: Path, fake: FakeSlack, community: str = "",
@@ -26,12 +27,14 @@ def lines(checks: list[Check]) -> str:
 
 
 async def test_everything_right(fake: FakeSlack, tmp_path: Path) -> None:
+    fake.scopes = ",".join(REQUIRED_SCOPES)
     checks = await check(tmp_path, fake, f'watched_channels = ["{GENERAL}", "{HELP}"]\n'
                          f'report_channel = "{GENERAL}"\nmoderators = ["{ADMIN}"]')
     text = lines(checks)
     assert all(c.ok for c in checks), text
     assert "✓ Slack: the bot token is valid (workspace Fake, bot innercircle)" in text
     assert "✓ Slack: the app-level token opens a Socket Mode connection" in text
+    assert "✓ Slack: the app has every scope it needs" in text
     assert "✓ Slack: the bot is in all 2 watched channels" in text
     assert f"✓ Slack: can post the weekly report in {GENERAL}" in text
     assert "✓ Slack: moderator Ada Admin is staff" in text
@@ -73,3 +76,21 @@ async def test_a_moderator_who_is_not_staff(fake: FakeSlack, tmp_path: Path) -> 
                    "Slack: moderator 'UNOBODY' is not in the workspace"]
     fine = await check(tmp_path, fake, f'moderators = ["{BOB}"]\nstaff_users = ["{BOB}"]')
     assert all(c.ok for c in fine), lines(fine)
+
+
+async def test_missing_scopes(fake: FakeSlack, tmp_path: Path) -> None:
+    fake.scopes = "channels:history,chat:write,commands"
+    checks = await check(tmp_path, fake)
+    bad = [c for c in checks if not c.ok]
+    assert [c.what for c in bad] == [
+        "Slack: the app lacks the scopes channels:read, groups:history, groups:read, "
+        "reactions:read, users:read, im:write, files:write"]
+    assert bad[0].fix is not None and "reinstall" in bad[0].fix
+
+
+def test_the_manifest_asks_for_every_scope_check_wants() -> None:
+    manifest = Path(__file__).resolve().parents[3] / "slack" / "manifest.yaml"
+    import yaml
+
+    scopes = yaml.safe_load(manifest.read_text(encoding="utf-8"))["oauth_config"]["scopes"]
+    assert set(REQUIRED_SCOPES) == set(scopes["bot"])
