@@ -89,8 +89,12 @@ class CatchupReport:
     messages: int = 0
     skipped: dict[str, str] = field(default_factory=dict)  # place -> reason
     done: bool = False
+    total: int = 0  # places to read: with ``places`` and ``messages``, the progress so far
 
     def summary(self) -> str:
+        if not self.done:
+            return (f"reading history: {self.places} of {self.total} channels and threads "
+                    f"done, {self.messages:,} messages so far; figures fill in as it goes")
         text = f"caught up on {self.places} channels and threads: {self.messages} messages"
         if self.skipped:
             text += f"; {len(self.skipped)} skipped"
@@ -105,20 +109,24 @@ def plan(place: Place, cursors: Mapping[str, Cursor], since: float) -> Start:
 
 
 async def catch_up(source: HistorySource, engine: Engine, store: Store, now: float,
-                   days: int, places: Sequence[Place] | None = None) -> CatchupReport:
+                   days: int, places: Sequence[Place] | None = None,
+                   report: CatchupReport | None = None) -> CatchupReport:
     """Read what was said since the last message seen in each place (or in ``places``),
-    at most ``days`` back, into the engine. Raises ``SourceRefused``."""
+    at most ``days`` back, into the engine; ``report`` (when given) shows the progress
+    while it runs. Raises ``SourceRefused``."""
     scope = source.scope
     await engine.flush()  # live events received so far are stored: their cursors count
     cursors = await store.channel_cursors(scope)
     since = now - days * DAY
-    report = CatchupReport()
+    report = report if report is not None else CatchupReport()
     try:
         listed = places if places is not None else await source.places(since)
     except PlaceRefused as error:  # nothing listed: nothing read, said why
         log.error("catch-up of %s: %s", scope, error)
         report.skipped["*"] = str(error)
+        report.done = True
         return report
+    report.total = len(listed)
     for place in listed:
         start = plan(place, cursors, since)
         try:

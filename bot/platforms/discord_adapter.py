@@ -130,6 +130,7 @@ class DiscordAdapter(DiscordInteractions):
 
     def on_guild_join(self, guild: discord.Guild) -> None:
         log.info("joined server %s (%s)", guild.name, guild.id)
+        self._spawn(self.greet(guild), f"discord-greet-{guild.id}")
         self._welcome(guild)
 
     def _welcome(self, guild: discord.Guild) -> None:
@@ -195,9 +196,9 @@ class DiscordAdapter(DiscordInteractions):
     async def catch_up(self, guild: discord.Guild) -> CatchupReport:
         """Read what was said while the bot was away (``bot.catchup``), as an inbox job."""
         source = await self.history(guild)
-        report = await catch_up(source, self.runtime.engine, self.runtime.store,
-                                self.runtime.now(), self.settings.catchup_days)
-        self.catchup_reports[guild.id] = report
+        report = self.catchup_reports[guild.id] = CatchupReport()  # /circle status: progress
+        await catch_up(source, self.runtime.engine, self.runtime.store, self.runtime.now(),
+                       self.settings.catchup_days, report=report)
         self.caught_up.add(guild.id)
         self._spawn(self.backfills.resume(source), f"backfill {guild.id}")
         return report

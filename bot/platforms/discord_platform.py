@@ -1,5 +1,6 @@
 """Discord's side of the ``Platform`` surface: posts, DMs, reward roles, mentions and links,
-and what ``/circle status`` says about the bot's permissions in a server."""
+the set-up message on joining a server, and what ``/circle status`` says about the bot's
+permissions in a server."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import discord
 
 from bot.catchup import CatchupReport
 from bot.features import Reply
-from bot.platforms.discord_events import jump_url
+from bot.first_run import welcome_reply
+from bot.platforms.discord_events import jump_url, scope_of
 from bot.platforms.discord_history import READ_PERMISSIONS, missing, watched_channels
 from bot.platforms.discord_render import for_dm, render
 from bot.runtime import Runtime
@@ -125,6 +127,21 @@ class DiscordPlatform:
                 return found
         wanted = reward.lstrip("@").lower()
         return next((r for r in guild.roles if r.name.lower() == wanted), None)
+
+    async def greet(self, guild: discord.Guild) -> str:
+        """Post the set-up message in the server's system channel, or DM it to the owner
+        when the bot cannot post there; says where it went."""
+        scope = scope_of(guild.id)
+        channel, me = guild.system_channel, guild.me
+        target = channel if channel is not None and me is not None and not missing(
+            channel.permissions_for(me), POST_PERMISSIONS) else None
+        if target is not None and await self.post(scope, str(target.id), welcome_reply()):
+            return "system channel"
+        if guild.owner_id and await self.send_dm(scope, str(guild.owner_id), welcome_reply()):
+            return "owner"
+        log.warning("joined %s (%s): could not post the set-up message anywhere", guild.name,
+                    guild.id)
+        return "nowhere"
 
     async def describe_status(self, scope: Scope) -> list[str]:
         """What the bot cannot do in this server, channel by channel."""

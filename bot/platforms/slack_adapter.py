@@ -46,6 +46,7 @@ from bot.platforms.slack_events import (
 from bot.platforms.slack_history import SlackHistory
 from bot.platforms.slack_interactions import SlackInteractions
 from bot.platforms.slack_names import ChannelNames
+from bot.platforms.slack_render import reply_blocks
 from bot.runtime import Runtime
 from bot.scope import Scope
 from bot.tasks import cancel_and_wait
@@ -181,9 +182,12 @@ class SlackAdapter(SlackInteractions):
         assert self.team_id is not None
         source = await self.history(self.scope(self.team_id))
         places = None if channels is None else [Place(c, c) for c in channels]
+        report = CatchupReport()
+        if channels is None:
+            self.catchup_report = report  # /circle status shows the progress while it runs
         try:
-            report = await catch_up(source, self.runtime.engine, self.runtime.store,
-                                    self.clock(), self.settings.catchup_days, places)
+            await catch_up(source, self.runtime.engine, self.runtime.store, self.clock(),
+                           self.settings.catchup_days, places, report=report)
         except SourceRefused as error:
             log.error("Slack catch-up stopped: %s", error)
             self.problems["catch-up"] = str(error)

@@ -13,15 +13,10 @@ from collections.abc import Iterable
 import discord
 
 from bot.config import CommunitySettings, DiscordSettings
-from bot.platforms.discord_adapter import (
-    POST_PERMISSIONS,
-    READ_PERMISSIONS,
-    apply_endpoints,
-    intents,
-    missing,
-    watches,
-)
+from bot.platforms.discord_client import apply_endpoints, intents
 from bot.platforms.discord_events import is_staff_member
+from bot.platforms.discord_history import READ_PERMISSIONS, missing, watched_channels
+from bot.platforms.discord_platform import POST_PERMISSIONS
 from bot.setup_check import Check, failed, passed
 from bot.staff import StaffRule
 
@@ -120,9 +115,7 @@ async def _guild(guild: discord.Guild, community: CommunitySettings, names: list
             checks.append(failed(f"{where}: channel {value!r} in the config does not exist "
                                  "here", _suggest(guild, value)))
     unreadable = []
-    watched = [c for c in guild.channels
-               if isinstance(c, discord.TextChannel | discord.ForumChannel)
-               and watches(community, c.id)]
+    watched = watched_channels(guild, community)
     for channel in watched:
         lacking = missing(channel.permissions_for(me), READ_PERMISSIONS)
         if lacking:

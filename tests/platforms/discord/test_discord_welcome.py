@@ -56,7 +56,7 @@ async def test_the_set_up_message_goes_to_the_system_channel(
     sent = await fake.wait_request("POST", rf"/channels/{general}/messages")
     welcome_of(sent.body)
     assert not fake.find("POST", r"/users/@me/channels")  # no DM needed
-    await joining.wait_until(lambda: fake.guild_id in joining.caught_up, timeout=15)
+    await joining.inbox.wait_until(lambda: fake.guild_id in joining.caught_up, timeout=15)
 
 
 async def test_the_owner_gets_it_when_the_bot_cannot_post_there(
@@ -73,7 +73,7 @@ async def test_the_owner_gets_it_when_the_bot_cannot_post_there(
     dm = await fake.wait_request("POST", r"/channels/\d+/messages")
     assert int(dm.path.split("/")[2]) != general
     welcome_of(dm.body)
-    await joining.wait_until(lambda: fake.guild_id in joining.caught_up, timeout=15)
+    await joining.inbox.wait_until(lambda: fake.guild_id in joining.caught_up, timeout=15)
 
 
 async def test_first_catch_up_progress_in_status(fake: FakeDiscord, joining: DiscordAdapter
@@ -84,6 +84,6 @@ async def test_first_catch_up_progress_in_status(fake: FakeDiscord, joining: Dis
         fake.message(general, olga, f"hello {n}")
     fake.add_channel("help")
     await fake.join_guild()
-    await joining.wait_until(lambda: fake.guild_id in joining.caught_up, timeout=15)
+    await joining.inbox.wait_until(lambda: fake.guild_id in joining.caught_up, timeout=15)
     lines = await joining.describe_status(scope_of(fake.guild_id))
-    assert "Catch-up: history read: 2 of 2 channels, 3 messages." in lines
+    assert "Catch-up: caught up on 2 channels and threads: 3 messages." in lines

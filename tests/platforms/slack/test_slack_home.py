@@ -9,7 +9,7 @@ from typing import Any
 from fake_slack import TEAM, FakeSlack
 from slack_helpers import ALICE, BOB, GENERAL, StartBot, event_body, msg, stamp
 
-from bot.platforms.slack_catchup import CatchupReport
+from bot.catchup import CatchupReport
 from bot.scope import Scope
 
 SCOPE = Scope("slack", TEAM)
@@ -41,7 +41,7 @@ async def test_opening_the_home_tab_shows_status_and_set_up(fake: FakeSlack,
     assert view["type"] == "home"
     shown = texts(view["blocks"])
     assert "Slack: connected in Socket Mode" in shown
-    assert "Catch-up: caught up on 2 channels: 1 messages" in shown
+    assert "Catch-up: caught up on 2 channels and threads: 1 messages" in shown
     assert "/circle help" in shown and "innercircle check" in shown
     assert "/circle config" in shown and "/circle privacy" in shown
 
@@ -61,8 +61,8 @@ async def test_the_messages_tab_publishes_nothing(fake: FakeSlack, start_bot: St
 
 
 def test_catch_up_progress_reads_as_progress_until_done() -> None:
-    report = CatchupReport(total=5, channels=2, messages=1200)
-    assert report.summary() == ("reading history: 2 of 5 channels done, 1,200 messages so "
-                                "far; figures fill in as it goes")
+    report = CatchupReport(total=5, places=2, messages=1200)
+    assert report.summary() == ("reading history: 2 of 5 channels and threads done, 1,200 "
+                                "messages so far; figures fill in as it goes")
     report.done = True
-    assert report.summary().startswith("caught up on 2 channels")
+    assert report.summary().startswith("caught up on 2 channels and threads")
