@@ -327,7 +327,7 @@ def communities(db: DbOption = None, config: ConfigOption = None,
     from bot.commands.report import run_communities
 
     settings = settings_for(config)
-    output: Any = run_async(lambda: run_communities(database_url(db, settings), console,
+    output: Any = run_async(lambda: run_communities(chosen_db(db, settings), console,
                                                     json_out))
     if json_out:
         print(json.dumps(output, ensure_ascii=False))
