@@ -78,7 +78,7 @@ class SampleMember:
 def _members(rng: random.Random, start: datetime, weeks: int, scale: int
              ) -> list[SampleMember]:
     members: list[SampleMember] = []
-    names = (f"{n}{'' if i == 0 else i + 1}" for i in itertools.count() for n in NAMES)
+    names = (f"{n}{'' if i == 0 else i}" for i in itertools.count() for n in NAMES)
 
     def add(role: str, count: int, skill: float, joined: datetime | None = None) -> None:
         for _ in range(count):

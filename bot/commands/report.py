@@ -45,8 +45,10 @@ async def open_existing(url: str) -> Store:
     report never creates an empty database)."""
     path = sqlite_path(url)
     if path is not None and not path.exists():
-        raise reports.ReportError(f"no database at {where_we_looked(url)}")
-    return await Store.open(url)
+        nearest = next((p for p in path.parents if p.exists()), Path("."))
+        if nearest.is_dir():  # else a file is in the way: the database error says so
+            raise reports.ReportError(f"no database at {where_we_looked(url)}")
+    return await Store.open(url)  # other problems: the database errors of ``bot.exit_codes``
 
 
 def choose_period(kind: str, period: str | None, since: str | None, until: str | None,
