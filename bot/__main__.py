@@ -3,25 +3,32 @@ eval``."""
 
 from __future__ import annotations
 
-import asyncio
 import enum
 import gc
 import json
-import os
 import sys
-from collections.abc import Awaitable, Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 import typer.core
-from rich.console import Console
-from rich.markup import escape
 
-from bot.config import ConfigError, Settings, database_url, load_settings
+from bot.cli_common import (
+    CHOSEN_DB,
+    ConfigOption,
+    DbOption,
+    JsonOption,
+    chosen_db,
+    console,
+    errors,
+    fail,
+    run_async,
+    settings_for,
+)
+from bot.cli_dashboard import dashboard_app
+from bot.cli_import import import_app
 from bot.eval.cli import eval_app
-from bot.period import PeriodError
 
 app = typer.Typer(
     help="Innercircle: counts peers who answer each other's questions on Discord and Slack.",
@@ -31,22 +38,8 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(eval_app, name="eval")
-console = Console()
-errors = Console(stderr=True)
-
-T = TypeVar("T")
-
-_type_in_help = typer.core.TyperOption.display_type_rich
-
-
-def _no_type_for_flags(option: typer.core.TyperOption, ctx: Any) -> str | None:
-    """Flags (``--json``) show no ``<bool>`` in the help: they take no value."""
-    return None if option.is_flag else _type_in_help(option, ctx)
-
-
-typer.core.TyperOption.display_type_rich = _no_type_for_flags  # type: ignore[method-assign,assignment]
-
-
+app.add_typer(import_app, name="import")
+app.add_typer(dashboard_app, name="dashboard")
 def installed_version() -> str:
     try:
         return version("innercircle")
@@ -85,75 +78,6 @@ class PeriodName(enum.StrEnum):
     last_week = "last-week"
     this_month = "this-month"
 
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option("--config", metavar="FILE",
-                 help="config.toml (default: ./config.toml if present)."),
-]
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", metavar="FILE|URL", help="A SQLite file path or a database URL "
-                 "(else INNERCIRCLE_DB, else [database] url, else data/innercircle.sqlite)."),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
-
-
-def fail(message: str, code: int = 2) -> typer.Exit:
-    errors.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
-
-
-def settings_for(config: Path | None) -> Settings:
-    try:
-        return load_settings(config)
-    except ConfigError as error:
-        raise fail(str(error)) from None
-    except UnicodeDecodeError as error:
-        raise fail(f"{config or 'config.toml'} is not UTF-8 text (byte {error.start + 1}): "
-                   "save it as UTF-8") from None
-    except OSError as error:
-        raise fail(f"cannot read {config or 'config.toml'}: {error.strerror}") from None
-
-
-CHOSEN_DB: dict[str, str] = {}  # the database this command opens, and what chose it
-
-
-def chosen_db(db: str | None, settings: Settings) -> str:
-    """``database_url``, remembering which setting chose it for error messages."""
-    from bot.config import ENV_DB
-    from bot.exit_codes import Fatal, check_scheme
-
-    source = ("--db" if db else ENV_DB if os.environ.get(ENV_DB)
-              else "[database] url" if settings.database.url else "the default path")
-    url = database_url(db, settings)
-    CHOSEN_DB.update(url=url, source=source)
-    try:
-        check_scheme(url, source)
-    except Fatal as error:
-        raise fail(str(error), error.code) from None
-    return url
-
-
-def run_async(make: Callable[[], Awaitable[T]]) -> T:
-    """Run a command's coroutine; an error it cannot go on after is one line and an exit
-    code (see ``bot/exit_codes.py``), never a traceback."""
-    from bot.exit_codes import Fatal, database_failure
-    from bot.reports import ReportError
-
-    try:
-        return asyncio.run(make())  # type: ignore[arg-type]
-    except (ReportError, PeriodError, ConfigError) as error:
-        raise fail(str(error)) from None
-    except Fatal as error:
-        raise fail(str(error), error.code) from None
-    except Exception as error:
-        found = database_failure(error, CHOSEN_DB["url"], CHOSEN_DB["source"]) \
-            if CHOSEN_DB else None
-        if found is None:
-            raise
-        raise fail(str(found), found.code) from None
-
-
 @app.command()
 def replay(
     file: Annotated[Path, typer.Argument(help="A JSONL v1 file of events.", exists=True,
@@ -185,74 +109,6 @@ def replay(
     if file.resolve() == Path(settings.engine.undelivered_file).resolve():
         file.unlink()  # every event is stored now: its texts need not be kept any longer
         errors.print(f"{file} is replayed in full and deleted.", highlight=False, markup=False)
-
-
-import_app = typer.Typer(
-    help="Import history from a platform export: a year of it in minutes.",
-    no_args_is_help=True, rich_markup_mode="markdown")
-app.add_typer(import_app, name="import")
-
-
-def finish_import(make: Callable[[], Awaitable[Any]], json_out: bool) -> None:
-    """Run an import; print its summary (or JSON); exit 1 if a record or file was bad."""
-    from bot.commands.import_export import print_summary
-    from bot.imports.source import ExportError
-
-    try:
-        result = run_async(make)
-    except ExportError as error:
-        raise fail(str(error)) from None
-    if json_out:
-        print(json.dumps(result.as_json(), ensure_ascii=False))
-    else:
-        print_summary(result, console, errors)
-    if result.bad:
-        raise typer.Exit(1)
-
-
-@import_app.command("slack")
-def import_slack(
-    export: Annotated[Path, typer.Argument(help="The export's ZIP file, or its folder.")],
-    community: Annotated[str | None, typer.Option(
-        "--community", help="The workspace id (T…), when the export does not say it.")] = None,
-    channels: Annotated[str | None, typer.Option(
-        "--channels", help="Only these channels (names or ids, comma-separated).")] = None,
-    config: ConfigOption = None,
-    db: DbOption = None,
-    json_out: JsonOption = False,
-) -> None:
-    """Import a Slack workspace export (Workspace settings → Import/Export Data): public and
-    private channels with their threads and reactions; direct messages are never imported.
-    Messages get the ids the live bot gives them, so importing again, or the bot's
-    catch-up, counts nothing twice. A bad file or record is named; the rest is imported and
-    the exit code is 1."""
-    from bot.commands.import_export import import_slack as run
-
-    settings = settings_for(config)
-    wanted = [c.strip().lstrip("#") for c in channels.split(",") if c.strip()] \
-        if channels else None
-    finish_import(lambda: run(export, settings, chosen_db(db, settings), errors,
-                              community=community, channels=wanted, progress=not json_out),
-                  json_out)
-
-
-@import_app.command("discord")
-def import_discord(
-    exports: Annotated[list[Path], typer.Argument(
-        help="DiscordChatExporter JSON files, or folders of them.")],
-    config: ConfigOption = None,
-    db: DbOption = None,
-    json_out: JsonOption = False,
-) -> None:
-    """Import DiscordChatExporter JSON exports (`--format Json`, threads included): one file
-    per channel or thread; forum posts count as questions. Staff are found by their role
-    names (`staff_roles`): the export has no permissions. A bad file or record is named; the
-    rest is imported and the exit code is 1."""
-    from bot.commands.import_export import import_discord as run
-
-    settings = settings_for(config)
-    finish_import(lambda: run(exports, settings, chosen_db(db, settings), errors,
-                              progress=not json_out), json_out)
 
 
 @app.command()
@@ -379,55 +235,6 @@ def run(config: ConfigOption = None, db: DbOption = None) -> None:
     settings = settings_for(config)
     url = chosen_db(db, settings)
     run_async(lambda: run_bot(settings, url, watchdog=True))
-
-
-dashboard_app = typer.Typer(help="The web dashboard for staff: serve it, or make a link.",
-                            no_args_is_help=True)
-app.add_typer(dashboard_app, name="dashboard")
-
-
-@dashboard_app.command("serve")
-def dashboard_serve(
-    host: Annotated[str | None, typer.Option("--host", help="Address to listen on "
-                                             "(default: [dashboard] host, 127.0.0.1).")] = None,
-    port: Annotated[int | None, typer.Option("--port", min=1, max=65535, help="Port "
-                                             "(default: [dashboard] port, 8080).")] = None,
-    config: ConfigOption = None,
-    db: DbOption = None,
-) -> None:
-    """Serve the dashboard over the database until stopped (Ctrl-C). Open it with a link
-    from `innercircle dashboard link` or `/circle dashboard`."""
-    from bot.commands.dashboard import serve
-
-    settings = settings_for(config)
-    try:
-        run_async(lambda: serve(settings, chosen_db(db, settings),
-                                host or settings.dashboard.host, port or settings.dashboard.port))
-    except OSError as error:
-        raise fail(f"cannot serve the dashboard: {error.strerror or error}") from None
-
-
-@dashboard_app.command("link")
-def dashboard_link(
-    community: Annotated[str | None, typer.Option(
-        "--community", help="The community (platform:id or id); needed when the database "
-        "holds several.")] = None,
-    ttl: Annotated[str, typer.Option("--ttl", help="How long the link works before it is "
-                                     "opened: 30m, 1h, 2d.")] = "1h",
-    config: ConfigOption = None,
-    db: DbOption = None,
-) -> None:
-    """Print a signed link to a community's dashboard (the URL is the last line)."""
-    from bot.commands.dashboard import make_link, parse_ttl
-
-    settings = settings_for(config)
-    try:
-        seconds = parse_ttl(ttl)
-    except ValueError as error:
-        raise fail(str(error)) from None
-    url = run_async(lambda: make_link(settings, chosen_db(db, settings), community, seconds))
-    print(f"A link for staff, valid {ttl} until opened:")
-    print(url)
 
 
 def tune_gc() -> None:
