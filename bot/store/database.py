@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,13 +22,32 @@ MIGRATION_LOCK = 0x1C_C1_2C_1E  # the advisory lock id processes take to migrate
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
+    _use_wal(cursor)
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     # deleted facts and expired excerpts are overwritten, not left in free pages
     cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+
+
+def _use_wal(cursor: Any) -> None:
+    """Switch a new database file to WAL (the mode then stays with the file).
+
+    The switch needs the file to itself: processes opening a fresh database at once can see
+    "database is locked" there even with a busy timeout, so it is retried for a while.
+    """
+    cursor.execute("PRAGMA journal_mode")
+    if str(cursor.fetchone()[0]).lower() == "wal":
+        return
+    for attempt in range(100):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except Exception as error:
+            if "locked" not in str(error) or attempt == 99:
+                raise
+            time.sleep(0.1)
 
 
 def make_engine(url: str) -> AsyncEngine:
