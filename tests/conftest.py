@@ -33,13 +33,12 @@ def _pg_admin(statement: str) -> None:
         pool.submit(asyncio.run, run()).result()
 
 
-@pytest.fixture(scope="session")
-def pg_database() -> Iterator[str]:
-    """A fresh PostgreSQL database for this test session (dropped at the end).
+def create_pg_database(prefix: str) -> tuple[str, str]:
+    """Create a fresh PostgreSQL database; its (name, url). Drop it with ``drop_pg_database``.
 
-    Outside CI a missing server skips the PostgreSQL tests; in CI (CI=true) it fails them.
+    Outside CI a missing server skips the test; in CI (CI=true) it fails it.
     """
-    name = f"innercircle_test_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     try:
         _pg_admin(f'CREATE DATABASE "{name}"')
     except Exception as error:
@@ -47,9 +46,19 @@ def pg_database() -> Iterator[str]:
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
-    base = PG_ADMIN_URL.rsplit("/", 1)[0]
-    yield f"{base}/{name}"
+    return name, f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+
+
+def drop_pg_database(name: str) -> None:
     _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session (dropped at the end)."""
+    name, url = create_pg_database("innercircle_test")
+    yield url
+    drop_pg_database(name)
 
 
 async def _clear(store: Store) -> None:

@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,7 +22,7 @@ from bot.period import Period
 from bot.sample import generate
 from bot.scope import Scope
 from bot.store import Store
-from tests.conftest import IN_CI, PG_ADMIN_URL, _pg_admin
+from tests.conftest import create_pg_database, drop_pg_database
 
 pytestmark = pytest.mark.postgres
 
@@ -34,19 +33,11 @@ COMMUNITIES = ("guild-a", "guild-b")
 @pytest.fixture
 def databases() -> Iterator[tuple[str, str]]:
     """Two fresh PostgreSQL databases: one for the shards, one for the single process."""
-    names = [f"innercircle_shards_{uuid.uuid4().hex[:8]}" for _ in range(2)]
-    try:
-        for name in names:
-            _pg_admin(f'CREATE DATABASE "{name}"')
-    except Exception as error:
-        message = f"PostgreSQL at {PG_ADMIN_URL} is not reachable: {error}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    base = PG_ADMIN_URL.rsplit("/", 1)[0]
-    yield f"{base}/{names[0]}", f"{base}/{names[1]}"
-    for name in names:
-        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    (shards, shards_url), (single, single_url) = (
+        create_pg_database("innercircle_shards") for _ in range(2))
+    yield shards_url, single_url
+    for name in (shards, single):
+        drop_pg_database(name)
 
 
 def write_jsonl(events: list[Event], path: Path) -> Path:

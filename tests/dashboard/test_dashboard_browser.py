@@ -4,14 +4,13 @@ a served dashboard over SQLite and over PostgreSQL. Screenshots land in out/dash
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import IN_CI, PG_ADMIN_URL, _pg_admin
+from tests.conftest import IN_CI, create_pg_database, drop_pg_database
 from tests.dashboard.community import DISCORD, HELP
 from tests.dashboard.served import ServedDashboard
 
@@ -49,17 +48,11 @@ def dashboard(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         yield served
         served.stop()
         return
-    name = f"innercircle_dash_{uuid.uuid4().hex[:10]}"
-    try:
-        _pg_admin(f'CREATE DATABASE "{name}"')
-    except Exception as error:
-        if IN_CI:
-            pytest.fail(f"PostgreSQL is not reachable: {error}")
-        pytest.skip(f"PostgreSQL is not reachable: {error}")
-    served = ServedDashboard(f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}").start()
+    name, url = create_pg_database("innercircle_dash")
+    served = ServedDashboard(url).start()
     yield served
     served.stop()
-    _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    drop_pg_database(name)
 
 
 @pytest.fixture
