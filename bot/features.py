@@ -103,12 +103,13 @@ async def relay_updates(updates: AsyncIterator[Reply], edit: Callable[[Reply], A
     ``limit`` edits in all (a platform's own limits), the last update always shown while
     edits are left; every update is consumed either way. ``edit`` returns False when the
     reply can no longer be edited."""
-    last, edits, pending = 0.0, 0, None
+    last: float | None = None  # not 0.0: the monotonic clock starts near 0 at boot
+    edits, pending = 0, None
     async for reply in updates:
         pending = reply
         if limit is not None and edits >= limit - 1:
             continue  # keep the last edit for the final state
-        if time.monotonic() - last >= every_s:
+        if last is None or time.monotonic() - last >= every_s:
             if not await edit(reply):
                 limit = edits  # the platform refuses from now on
                 continue
