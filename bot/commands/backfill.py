@@ -82,11 +82,11 @@ async def backfill_all(settings: Settings, url: str, days: int, say: Callable[[s
 
 async def _follow(scope: Scope, updates: AsyncIterator[Reply], say: Callable[[str], None]
                   ) -> None:
-    last = 0.0
+    last: float | None = None  # not 0.0: the monotonic clock starts near 0 at boot
     final: Reply | None = None
     async for reply in updates:
         final = reply
-        if time.monotonic() - last >= LINE_EVERY_S:
+        if last is None or time.monotonic() - last >= LINE_EVERY_S:
             last = time.monotonic()
             say(f"{scope}: {reply.plain_text()}".replace("\n", " "))
     if final is not None:
