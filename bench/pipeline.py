@@ -3,12 +3,18 @@
 the same message rows; peak memory.
 
     .venv/bin/python bench/pipeline.py [--scale 6] [--weeks 8] [--blocks 1]
-        [--db postgresql://postgres@127.0.0.1:5432/postgres]
+        [--db postgresql://postgres@127.0.0.1:5432/postgres] [--against REV [--rounds 3]]
 
 ``--blocks N`` ingests N sample communities' worth of history one after the other (each
 ``--weeks`` long, the oldest first) and prints the rate of the first and of the last block:
 the per-message cost as the tables grow (``--scale 24 --blocks 11`` stores about 1M
 messages). With ``--db`` a fresh database is made on that server and dropped at the end.
+
+``--against REV`` runs the SQLite pipeline of this checkout and of git revision ``REV``
+(checked out in a temporary worktree; this same script, only the ``bot`` package differs)
+alternately, each in a fresh process, and prints both rates, their ratio (wall-clock and
+CPU) and whether the two stored exactly the same facts (every row of every table ingest
+writes, compared in full).
 
 Prints figures; pass/fail is for tests, not benchmarks.
 """
@@ -17,13 +23,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import json
+import os
 import resource
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+# the tree whose ``bot`` package runs: this checkout, or another revision's (--against)
+sys.path.insert(
+    0, os.environ.get("INNERCIRCLE_BENCH_TREE") or str(Path(__file__).resolve().parents[1])
+)
 
 from bot.__main__ import tune_gc
 from bot.config import CommunitySettings
@@ -34,6 +50,10 @@ from bot.store import Store
 
 CHUNK = 5000
 END = datetime(2026, 11, 16, tzinfo=UTC)
+REPO = Path(__file__).resolve().parents[1]
+#: the tables ingest writes: compared in full by ``--against``
+FACT_TABLES = ("messages", "answers", "acks", "activity_days", "members", "excerpts",
+               "channel_cursors", "channels", "corrections")
 
 
 def block(index: int, count: int, args: argparse.Namespace) -> list[Event]:
@@ -61,6 +81,68 @@ async def pipeline(url: str, args: argparse.Namespace) -> list[tuple[int, float,
     finally:
         await store.close()
     return figures
+
+
+def facts_digest(path: Path) -> str:
+    """A digest of every row of the tables ingest writes (sorted, all columns)."""
+    conn = sqlite3.connect(path)
+    digest = hashlib.sha256()
+    try:
+        for table in FACT_TABLES:
+            rows = sorted(conn.execute(f"SELECT * FROM {table}"), key=repr)
+            digest.update(f"{table}:{len(rows)}\n".encode())
+            for row in rows:
+                digest.update(repr(row).encode())
+    finally:
+        conn.close()
+    return digest.hexdigest()
+
+
+def once(args: argparse.Namespace) -> None:
+    """One SQLite run (for ``--against``): its figures and facts digest as JSON."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "pipeline.sqlite"
+        figures = asyncio.run(pipeline(str(path), args))
+        print(json.dumps({"messages": sum(f[0] for f in figures),
+                          "wall": sum(f[1] for f in figures), "cpu": sum(f[2] for f in figures),
+                          "digest": facts_digest(path)}))
+
+
+def against(args: argparse.Namespace) -> None:
+    """Alternate runs of this checkout and ``args.against``, one of each per round."""
+    options = ["--once", "--scale", str(args.scale), "--weeks", str(args.weeks),
+               "--blocks", str(args.blocks)]
+    runs: dict[str, list[dict[str, float | str]]] = {"this checkout": [], args.against: []}
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp) / "tree"
+        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(tree),
+                        args.against], check=True)
+        try:
+            for _ in range(args.rounds):
+                for label, root in (("this checkout", REPO), (args.against, tree)):
+                    env = {**os.environ, "INNERCIRCLE_BENCH_TREE": str(root)}
+                    out = subprocess.run([sys.executable, __file__, *options], env=env,
+                                         check=True, capture_output=True, text=True)
+                    runs[label].append(json.loads(out.stdout.strip().splitlines()[-1]))
+        finally:
+            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)],
+                           check=False)
+    print(f"{args.rounds} alternating rounds, SQLite, --scale {args.scale}, load average "
+          f"{os.getloadavg()[0]:.1f} at the end; median of each (messages/s wall-clock, "
+          "per CPU-second):")
+    medians = {}
+    for label, found in runs.items():
+        wall = sorted(float(r["messages"]) / float(r["wall"]) for r in found)
+        cpu = sorted(float(r["messages"]) / float(r["cpu"]) for r in found)
+        medians[label] = (wall[len(wall) // 2], cpu[len(cpu) // 2])
+        print(f"  {label}: {medians[label][0]:,.0f} messages/s ({medians[label][1]:,.0f} per "
+              f"CPU-second); runs: {', '.join(f'{w:,.0f}' for w in wall)}")
+    ours, theirs = medians["this checkout"], medians[args.against]
+    print(f"  this checkout / {args.against}: wall-clock {ours[0] / theirs[0]:.2f}, "
+          f"CPU {ours[1] / theirs[1]:.2f}")
+    digests = {str(r["digest"]) for found in runs.values() for r in found}
+    print("  stored facts: " + ("identical in every run" if len(digests) == 1 else
+                                f"DIFFERENT ({len(digests)} distinct digests)"))
 
 
 def raw_insert(messages: list[Message], path: Path) -> float:
@@ -117,7 +199,17 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=8)
     parser.add_argument("--blocks", type=int, default=1)
     parser.add_argument("--db", help="a PostgreSQL server URL: measure it beside SQLite")
+    parser.add_argument("--against", metavar="REV",
+                        help="compare with this git revision (SQLite, alternating runs)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of --against")
+    parser.add_argument("--once", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.once:
+        once(args)
+        return
+    if args.against:
+        against(args)
+        return
     first = block(0, args.blocks, args)
     messages = [e for e in first if isinstance(e, Message)]
     print(f"block 1 of {args.blocks}: {len(first):,} events ({len(messages):,} messages)")
@@ -143,6 +235,7 @@ def main() -> None:
         pg_rate = report("pipeline into PostgreSQL", pg_figures)
         print(f"PostgreSQL/SQLite = {pg_rate / sqlite_rate:.2f}")
     print(f"peak memory (max RSS of this process): {peak_mb:,.0f} MB")
+    print("load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":
