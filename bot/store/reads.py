@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.scope import Scope
 from bot.store import schema
-from bot.store.driver import fetch_tuples
+from bot.store.driver import fetch_tuples, stored_keys
 from bot.store.facts import AnswerInfo, MessageInfo
 from bot.store.schema import in_scope
 from bot.store.writes import chunks
@@ -55,12 +55,7 @@ async def first_message_ts(conn: AsyncConnection, scope: Scope) -> float | None:
 async def stored_message_ids(conn: AsyncConnection, scope: Scope, ids: Iterable[str]
                              ) -> set[str]:
     """Which of ``ids`` are stored already (read from the primary key alone)."""
-    found: set[str] = set()
-    for part in chunks(set(ids), 2000):
-        rows = await fetch_tuples(conn, select(m.c.id).where(in_scope(m, scope),
-                                                             m.c.id.in_(part)))
-        found.update(row[0] for row in rows)
-    return found
+    return await stored_keys(conn, "messages", "id", scope, set(ids))
 
 
 def _answer(row: object) -> AnswerInfo:

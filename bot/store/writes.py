@@ -12,7 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.scope import Scope
 from bot.store import schema
 from bot.store.dialect import insert_ignore, upsert
-from bot.store.driver import BulkInsert, BulkUpdate, run_bulk, run_bulk_returning
+from bot.store.driver import (
+    BulkInsert,
+    BulkUpdate,
+    run_bulk,
+    run_bulk_returning,
+    stored_keys,
+)
 from bot.store.facts import AnswerInfo, FactBatch
 from bot.store.schema import in_scope
 
@@ -90,11 +96,7 @@ async def _insert_messages(conn: AsyncConnection, key: tuple[str, str],
     if conn.dialect.name != "sqlite":
         return set(await run_bulk_returning(conn, INSERT_MESSAGES, key, rows, "id"))
     ids = {row[0] for row in rows}
-    stored: set[str] = set()
-    for part in chunks(sorted(ids)):
-        found = await conn.execute(select(m.c.id).where(
-            _in_scope(m, *key), m.c.id.in_(part)))
-        stored.update(found.scalars())
+    stored = await stored_keys(conn, "messages", "id", key, ids)
     await run_bulk(conn, INSERT_MESSAGES, key, rows)
     return ids - stored
 
@@ -154,11 +156,8 @@ async def write_batch(conn: AsyncConnection, batch: FactBatch) -> int:
         batch.touched_questions.update(ids)
     if batch.acks:
         new_sources = {ack.source for ack in batch.acks}
-        for part in chunks(sorted(new_sources)):
-            stored = await conn.execute(select(k.c.source).where(
-                _in_scope(k, platform, community), k.c.source.in_(part)))
-            new_sources.difference_update(stored.scalars())
-        new_acks = len(new_sources)
+        new_acks = len(new_sources - await stored_keys(conn, "acks", "source", key,
+                                                       new_sources))
         await run_bulk(conn, INSERT_ACKS, key, batch.acks)  # Ack's fields in column order
         pairs = {(ack.question_id, ack.helper) for ack in batch.acks}
         await run_bulk(conn, ACKNOWLEDGE, key, [(q, h, True) for q, h in sorted(pairs)])
