@@ -51,6 +51,8 @@ T = TypeVar("T")
 
 DAY = 86400
 YIELD_EVERY = 200  # events computed between two turns of the event loop
+# ... while a batch is being written: each of its statements waits for a turn to start
+YIELD_EVERY_WRITING = 16
 
 
 @dataclass(slots=True)
@@ -202,7 +204,10 @@ class Engine:
                     await self._finish(writing)
                     writing = asyncio.ensure_future(self._write(batch, stats))
                     batch = FactBatch(scope)
-                elif index % YIELD_EVERY == 0:
+                elif index % (YIELD_EVERY if writing is None else YIELD_EVERY_WRITING) == 0:
+                    if writing is not None and writing.done():
+                        await self._finish(writing)
+                        writing = None
                     await asyncio.sleep(0)
         finally:
             await self._finish(writing)
