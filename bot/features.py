@@ -26,6 +26,10 @@ class UsageError(ValueError):
     """A wrong option or a refused action: the message is shown to the user as it is."""
 
 
+class HistoryUnavailable(Exception):
+    """A channel's history could not be read back (permission, rate limit, network)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Option:
     """One option of a subcommand."""
@@ -66,6 +70,8 @@ class Reply:
 
     ``public``: shown to everyone in the channel (else only to the user who asked).
     ``chart``: a PNG. ``file``: (name, bytes) of an attachment such as an export.
+    ``marker``: finds the posted message again (``Platform.find_marked``): a short text the
+    platform carries with it (a Discord footer line, Slack message metadata).
     """
 
     title: str
@@ -79,6 +85,7 @@ class Reply:
     public: bool = False
     tone: Literal["info", "good", "warn", "error"] = "info"
     notify: tuple[str, ...] = ()  # the members its mentions may ping (a reward shout-out)
+    marker: str = ""
     # Later versions of this reply (a long task's progress): the platform edits the reply
     # it sent with each, as often as it can (see ``relay_updates``).
     updates: AsyncIterator[Reply] | None = field(default=None, repr=False, compare=False)
@@ -204,6 +211,13 @@ class Platform(Protocol):
 
     async def post(self, scope: Scope, channel: str, reply: Reply) -> str | None:
         """Post ``reply`` in a channel; the new message's id, or ``None`` when it failed."""
+        ...
+
+    async def find_marked(self, scope: Scope, channel: str, marker: str, since: float
+                          ) -> str | None:
+        """The id of the bot's own message in ``channel``, posted since ``since``, that
+        carries ``marker``; ``None`` when there is none. Raises ``HistoryUnavailable`` when
+        the channel cannot be read (unknown is not absent)."""
         ...
 
     async def send_dm(self, scope: Scope, user: str, reply: Reply) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from bot.features import Reply
+from bot.features import HistoryUnavailable, Reply
 from bot.scope import Scope
 
 
@@ -16,6 +16,7 @@ class FakePlatform:
     dms: list[tuple[Scope, str, Reply]] = field(default_factory=list)
     grants: list[tuple[Scope, str, str | None]] = field(default_factory=list)
     fail_posts: bool = False
+    unreadable: bool = False  # find_marked raises HistoryUnavailable
     refuse_dms: set[str] = field(default_factory=set)
     posted: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -25,6 +26,13 @@ class FakePlatform:
         self.posts.append((scope, channel, reply))
         self.posted.set()
         return f"m-post-{len(self.posts)}"
+
+    async def find_marked(self, scope: Scope, channel: str, marker: str, since: float
+                          ) -> str | None:
+        if self.unreadable:
+            raise HistoryUnavailable("the fake's history is unreadable")
+        return next((f"m-post-{n}" for n, (s, c, r) in enumerate(self.posts, 1)
+                     if (s, c, r.marker) == (scope, channel, marker)), None)
 
     async def send_dm(self, scope: Scope, user: str, reply: Reply) -> bool:
         if user in self.refuse_dms:

@@ -17,13 +17,16 @@ from bot.catchup import Cursor, Place, PlaceRefused, Start
 from bot.channels import ChannelRule
 from bot.config import CommunitySettings
 from bot.events import Event
+from bot.features import HistoryUnavailable
 from bot.platforms import discord_events as conv
 from bot.platforms.discord_events import place_of, scope_of
+from bot.platforms.discord_render import has_marker
 from bot.signals.emoji import normalize_emoji, normalize_emoji_set
 
 log = logging.getLogger(__name__)
 
 PAGE = 500  # events handed on at once
+MARKED_READ_CAP = 2000  # messages read back at most when looking for the bot's own post
 #: What the bot needs in a watched channel, by permission attribute and its name in Discord.
 READ_PERMISSIONS = {"view_channel": "View Channel",
                     "read_message_history": "Read Message History"}
@@ -169,3 +172,22 @@ class DiscordHistory:
                 if event is not None:
                     found.append(event)
         return found
+
+
+async def find_own_marked(channel: discord.abc.Messageable, bot_id: int, marker: str,
+                          since: float, cap: int = MARKED_READ_CAP) -> int | None:
+    """The id of the bot's own message carrying ``marker`` among the channel's messages
+    since ``since`` (oldest first, at most ``cap``). Raises ``HistoryUnavailable`` when the
+    channel cannot be read, or holds more than ``cap`` messages since then."""
+    after = discord.Object(id=discord.utils.time_snowflake(datetime.fromtimestamp(since, UTC)))
+    read = 0
+    try:
+        async for message in channel.history(limit=cap, after=after, oldest_first=True):
+            read += 1
+            if message.author.id == bot_id and has_marker(message, marker):
+                return message.id
+    except discord.HTTPException as error:
+        raise HistoryUnavailable(f"reading the channel back failed ({error})") from None
+    if read >= cap:
+        raise HistoryUnavailable(f"more than {cap} messages to read back")
+    return None

@@ -9,10 +9,15 @@ import logging
 import discord
 
 from bot.catchup import CatchupReport
-from bot.features import Reply
+from bot.features import HistoryUnavailable, Reply
 from bot.first_run import welcome_reply
 from bot.platforms.discord_events import jump_url, scope_of
-from bot.platforms.discord_history import READ_PERMISSIONS, missing, watched_channels
+from bot.platforms.discord_history import (
+    READ_PERMISSIONS,
+    find_own_marked,
+    missing,
+    watched_channels,
+)
 from bot.platforms.discord_render import for_dm, render
 from bot.runtime import Runtime
 from bot.scope import Scope
@@ -67,6 +72,19 @@ class DiscordPlatform:
         except (discord.HTTPException, TypeError, ValueError) as error:
             log.warning("cannot post in channel %s of %s: %s", channel, scope, error)
         return None
+
+    async def find_marked(self, scope: Scope, channel: str, marker: str, since: float
+                          ) -> str | None:
+        """The bot's own message carrying ``marker`` in the channel since ``since``."""
+        me = self.client.user
+        if me is None:
+            raise HistoryUnavailable("not connected to Discord")
+        try:
+            target = await self._messageable(channel)
+        except (discord.HTTPException, TypeError, ValueError) as error:
+            raise HistoryUnavailable(f"channel {channel}: {error}") from None
+        found = await find_own_marked(target, me.id, marker, since)
+        return None if found is None else str(found)
 
     async def send_dm(self, scope: Scope, user: str, reply: Reply) -> bool:
         """DM a member; False (and a logged reason) when Discord refuses."""

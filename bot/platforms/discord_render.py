@@ -56,11 +56,26 @@ def embed_of(reply: Reply) -> discord.Embed:
         embed.add_field(name=clip(text(item.name), FIELD_NAME_MAX) or "\u200b",
                         value=clip(text(item.value), FIELD_VALUE_MAX) or "\u200b",
                         inline=item.inline)
-    if reply.footer:
-        embed.set_footer(text=clip(text(reply.footer), FOOTER_MAX))
+    footer = footer_of(reply)
+    if footer:
+        embed.set_footer(text=footer)
     if reply.chart is not None:
         embed.set_image(url=f"attachment://{CHART_NAME}")
     return embed
+
+
+def footer_of(reply: Reply) -> str:
+    """The embed's footer: the reply's, then its marker on a line of its own (never cut)."""
+    if not reply.marker:
+        return clip(text(reply.footer), FOOTER_MAX)
+    room = FOOTER_MAX - len(reply.marker) - 1
+    return "\n".join(part for part in (clip(text(reply.footer), room), reply.marker) if part)
+
+
+def has_marker(message: discord.Message, marker: str) -> bool:
+    """Whether one of ``message``'s embeds carries ``marker`` (see ``footer_of``)."""
+    return any(embed.footer.text is not None and marker in embed.footer.text.split("\n")
+               for embed in message.embeds)
 
 
 def files_of(reply: Reply) -> list[discord.File]:

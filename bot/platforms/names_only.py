@@ -19,6 +19,10 @@ class NamesOnly:
     async def post(self, scope: Scope, channel: str, reply: Reply) -> str | None:
         return None
 
+    async def find_marked(self, scope: Scope, channel: str, marker: str, since: float
+                          ) -> str | None:
+        return None  # posts nothing, so nothing is ever found
+
     async def send_dm(self, scope: Scope, user: str, reply: Reply) -> bool:
         return False
 

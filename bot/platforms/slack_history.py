@@ -24,6 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.catchup import Cursor, Place, PlaceRefused, SourceRefused, Start
 from bot.events import Event
+from bot.features import HistoryUnavailable
 from bot.platforms.slack_errors import AUTH_ERRORS, error_code, explain
 from bot.platforms.slack_events import Author, is_bot_message, is_talk, message_id, to_message
 from bot.platforms.slack_names import ChannelNames
@@ -32,6 +33,8 @@ from bot.scope import Scope
 log = logging.getLogger(__name__)
 
 PAGE = 200  # messages a Web API call asks for
+MARKED_READ_CAP = 2000  # messages read back at most when looking for the bot's own post
+MARKER_EVENT = "innercircle_marker"  # the metadata event type of a marked post
 PAGE_EVENTS = 2000  # events handed on at once
 DEFAULT_WAIT_S = 30.0
 
@@ -175,3 +178,41 @@ def _refusal(error: SlackApiError, what: str = "") -> Exception:
     if code in AUTH_ERRORS:
         return SourceRefused(reason)
     return PlaceRefused(f"{what}: {reason}" if what else reason)
+
+
+def marker_metadata(marker: str) -> dict[str, Any]:
+    """Slack message metadata that carries ``marker`` (see ``find_own_marked``)."""
+    return {"event_type": MARKER_EVENT, "event_payload": {"marker": marker}}
+
+
+def carries_marker(message: Mapping[str, Any], bot_user: str, marker: str) -> bool:
+    """Whether ``message`` is the bot's own and carries ``marker`` in its metadata."""
+    metadata = message.get("metadata") or {}
+    return (message.get("user") == bot_user and metadata.get("event_type") == MARKER_EVENT
+            and (metadata.get("event_payload") or {}).get("marker") == marker)
+
+
+async def find_own_marked(client: AsyncWebClient, channel: str, bot_user: str, marker: str,
+                          since: float, cap: int = MARKED_READ_CAP) -> str | None:
+    """The ts of the bot's own message carrying ``marker`` among the channel's messages
+    since ``since`` (``conversations.history`` with metadata, at most ``cap`` messages).
+    Raises ``HistoryUnavailable`` when the channel cannot be read (a rate limit beyond the
+    client's retries included: the next try reads it), or holds more than ``cap``."""
+    cursor: str | None = None
+    read = 0
+    try:
+        while read < cap:
+            response = await client.conversations_history(
+                channel=channel, oldest=f"{since:.6f}", include_all_metadata=True,
+                limit=min(PAGE, cap - read), cursor=cursor)
+            messages = response.get("messages") or []
+            read += len(messages)
+            found = next((m for m in messages if carries_marker(m, bot_user, marker)), None)
+            if found is not None:
+                return str(found["ts"])
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor or not response.get("has_more", True):
+                return None
+    except SlackApiError as error:
+        raise HistoryUnavailable(explain(error_code(error))) from None
+    raise HistoryUnavailable(f"more than {cap} messages to read back")

@@ -10,11 +10,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.catchup import CatchupReport
 from bot.config import SlackSettings
-from bot.features import Reply
+from bot.features import HistoryUnavailable, Reply
 from bot.platforms.inbox import OrderedInbox
 from bot.platforms.slack_errors import error_code, explain
 from bot.platforms.slack_escape import mentioned
 from bot.platforms.slack_events import message_id, split_message_id
+from bot.platforms.slack_history import find_own_marked, marker_metadata
 from bot.platforms.slack_render import fallback_text, message_link, reply_blocks
 from bot.runtime import Runtime
 from bot.scope import Scope
@@ -40,7 +41,8 @@ class SlackPlatform:
         try:
             response = await self.client.chat_postMessage(
                 channel=channel, blocks=reply_blocks(reply, names),
-                text=fallback_text(reply, names), unfurl_links=False, unfurl_media=False)
+                text=fallback_text(reply, names), unfurl_links=False, unfurl_media=False,
+                metadata=marker_metadata(reply.marker) if reply.marker else None)
         except SlackApiError as error:
             code = error_code(error)
             log.warning("Slack %s: posting in %s failed: %s", scope.community, channel,
@@ -51,6 +53,14 @@ class SlackPlatform:
         ts = str(response["ts"])
         await self._attach(posted, ts, reply)
         return message_id(posted, ts)
+
+    async def find_marked(self, scope: Scope, channel: str, marker: str, since: float
+                          ) -> str | None:
+        """The bot's own message carrying ``marker`` (message metadata) since ``since``."""
+        if self.bot_user is None:
+            raise HistoryUnavailable("not connected to Slack")
+        ts = await find_own_marked(self.client, channel, self.bot_user, marker, since)
+        return None if ts is None else message_id(channel, ts)
 
     async def _names_for_others(self, scope: Scope, reply: Reply) -> dict[str, str | None]:
         """Names for the members a message others see mentions without meaning to notify

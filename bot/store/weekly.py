@@ -3,6 +3,9 @@
 Exactly-once is decided here, by the database: a week's post (or digest) is claimed by
 inserting its ``(platform, community, week_start, kind)`` row with INSERT … ON CONFLICT DO
 NOTHING; the one process whose insert made a row posts, every other one sees a conflict.
+While it works the owner renews its claim (``claimed_at``, a lease); a claim left unfinished
+and not renewed for a lease is taken over by one conditional UPDATE, so of several
+processes recovering it exactly one wins, and a live owner's claim is never taken.
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ from bot.store.schema import in_scope
 w, n, al, s = schema.weekly_runs, schema.nominations, schema.alerts_sent, schema.settings
 
 
-
 @dataclass(frozen=True, slots=True)
 class WeekRun:
     """A claimed week: who claimed it, and whether (and what) it posted."""
@@ -31,7 +33,7 @@ class WeekRun:
     week_start: str
     kind: str
     claimed_by: str
-    claimed_at: float
+    claimed_at: float  # when claimed, or last renewed by its owner
     done_at: float | None
     result: str | None
 
@@ -87,6 +89,36 @@ class WeeklyQueries(Database):
                 "platform": scope.platform, "community": scope.community,
                 "week_start": week_start, "kind": kind, "claimed_by": by[:64],
                 "claimed_at": at})
+
+    async def renew_week(self, scope: Scope, week_start: str, kind: str, by: str, at: float
+                         ) -> bool:
+        """Renew ``by``'s unfinished claim (its lease starts again at ``at``); False when
+        the claim is no longer ``by``'s (taken over, or finished)."""
+        async with self.engine.begin() as conn:
+            result = await conn.execute(update(w).where(
+                in_scope(w, scope), w.c.week_start == week_start, w.c.kind == kind,
+                w.c.claimed_by == by[:64], w.c.done_at.is_(None)).values(claimed_at=at))
+            return bool(result.rowcount)
+
+    async def take_over_week(self, scope: Scope, week_start: str, kind: str, by: str,
+                             at: float, stale_before: float) -> bool:
+        """Take over an unfinished claim whose owner has not renewed it since
+        ``stale_before`` (a dead process's): True for exactly one caller."""
+        async with self.engine.begin() as conn:
+            result = await conn.execute(update(w).where(
+                in_scope(w, scope), w.c.week_start == week_start, w.c.kind == kind,
+                w.c.done_at.is_(None), w.c.claimed_at < stale_before)
+                .values(claimed_by=by[:64], claimed_at=at))
+            return bool(result.rowcount)
+
+    async def week_run(self, scope: Scope, week_start: str, kind: str) -> WeekRun | None:
+        """The claim of one week's ``kind``, if any."""
+        query = select(w.c.week_start, w.c.kind, w.c.claimed_by, w.c.claimed_at, w.c.done_at,
+                       w.c.result).where(in_scope(w, scope), w.c.week_start == week_start,
+                                         w.c.kind == kind)
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(query)).first()
+        return None if row is None else WeekRun(*row)
 
     async def finish_week(self, scope: Scope, week_start: str, kind: str, result: str | None,
                           at: float) -> None:

@@ -37,6 +37,12 @@ def week_label(week: Period, timezone: str) -> str:
     return week.label(timezone)
 
 
+def post_marker(week_key: str) -> str:
+    """What marks the weekly post of the week starting ``week_key`` (its local Monday), so
+    that a process recovering a half-done week finds it in the channel."""
+    return f"Weekly report, week of {week_key}"
+
+
 def week_before(week: Period, timezone: str) -> Period:
     """The local week just before ``week`` (DST-safe: whole local days)."""
     return weeks_back(week.until, timezone, 2)[0]

@@ -3,34 +3,50 @@
 Every process that sees a week's post due (the cron trigger at the hour, or the start-up
 and periodic catch-up within ``post_grace_hours``) tries to claim the week's row in
 ``weekly_runs``; only the one whose INSERT made the row posts. A failed post gives the
-claim back so that a later try (the next catch-up, within the grace) posts instead. A
-process that dies between claiming and posting leaves the week claimed: that week is then
-skipped rather than risk posting it twice.
+claim back so that a later try (the next catch-up, within the grace) posts instead.
+
+The post carries a marker (``post_marker``) so that it can be found again. While the owner
+works it renews its claim every ``RENEW_EVERY_S`` (a lease), and checks it still holds the
+claim just before posting. A claim left unfinished and not renewed for ``CLAIM_LEASE_S``
+belongs to a process that died between claiming and finishing: the next try within the
+grace takes it over (one conditional UPDATE: one taker wins), reads the report channel back
+for the bot's own marked post of that week, posts only if it is absent, and finishes the
+claim. When the channel cannot be read back, nothing is posted (unknown is not absent) and
+a later try reads again. The digest stays at most once: a dead process's digest claim is
+left as it is (reading every moderator's DMs back is not worth a second digest's risk).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from dataclasses import dataclass, field
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from bot.config import CommunitySettings
-from bot.features import Platform, Reply
+from bot.features import HistoryUnavailable, Platform, Reply
 from bot.period import Period
 from bot.render.figures import plural
 from bot.scope import Scope
 from bot.services import Services
 from bot.staff import StaffRule, acts_as_staff
+from bot.store import Store
 from bot.weekly import alerts
 from bot.weekly.digest import build_digest, nomination_reply
 from bot.weekly.nominations import nominate_week
-from bot.weekly.post import build_post, open_question_lines
+from bot.weekly.post import build_post, open_question_lines, post_marker
 from bot.weekly.schedule import Due, due_now
 
 log = logging.getLogger(__name__)
 
 ALERT_WINDOW_S = 7 * 86400
 ALERTS_SHOWN = 15
+CLAIM_LEASE_S = 600.0  # a claim not renewed for this long was left by a dead process
+RENEW_EVERY_S = 60.0  # how often a live owner renews its claim
+READ_BACK_MARGIN_S = 3600.0  # read the channel back from this long before the post was due
 
 
 @dataclass(slots=True)
@@ -99,12 +115,43 @@ async def _post_once(runtime: Services, scope: Scope, platform: Platform,
                      settings: CommunitySettings, due: Due, instance: str, now: float
                      ) -> str | None:
     store = runtime.store
-    assert settings.report_channel is not None
-    if not await store.claim_week(scope, due.key, "post", instance, now):
+    channel = settings.report_channel
+    assert channel is not None
+    started = time.monotonic()
+
+    def clock() -> float:
+        return now + time.monotonic() - started
+
+    marker = post_marker(due.key)
+    if await store.claim_week(scope, due.key, "post", instance, now):
+        found = None
+    elif await store.take_over_week(scope, due.key, "post", instance, now,
+                                    now - CLAIM_LEASE_S):
+        try:
+            found = await platform.find_marked(scope, channel, marker,
+                                               due.due_at.timestamp() - READ_BACK_MARGIN_S)
+        except HistoryUnavailable as error:
+            log.warning("%s: the weekly post for %s was left unfinished by a stopped process, "
+                        "and the report channel cannot be read back (%s); not posting now, "
+                        "will look again within the grace", scope, due.key, error)
+            return None
+        log.warning("%s: the weekly post for %s was left unfinished by a stopped process; "
+                    "the report channel read back %s", scope, due.key,
+                    f"has it ({found}): not posted again" if found else "lacks it: posting")
+    else:
         return None
+    if found is not None:
+        await store.finish_week(scope, due.key, "post", found, clock())
+        return found
     try:
-        reply = await build_post(runtime, scope, platform, due.week, now)
-        message_id = await platform.post(scope, settings.report_channel, reply)
+        async with _renewing(store, scope, due.key, "post", instance, clock):
+            reply = replace(await build_post(runtime, scope, platform, due.week, now),
+                            marker=marker)
+            if not await store.renew_week(scope, due.key, "post", instance, clock()):
+                log.warning("%s: the claim of the weekly post for %s was taken over; not "
+                            "posting", scope, due.key)
+                return None
+            message_id = await platform.post(scope, channel, reply)
     except Exception:
         await store.release_week(scope, due.key, "post", instance)
         raise
@@ -113,9 +160,31 @@ async def _post_once(runtime: Services, scope: Scope, platform: Platform,
                     scope, due.key)
         await store.release_week(scope, due.key, "post", instance)
         return None
-    await store.finish_week(scope, due.key, "post", message_id, runtime.now())
+    await store.finish_week(scope, due.key, "post", message_id, clock())
     log.info("%s: weekly post for %s sent (%s)", scope, due.key, message_id)
     return message_id
+
+
+@contextlib.asynccontextmanager
+async def _renewing(store: Store, scope: Scope, week: str, kind: str, instance: str,
+                    clock: Callable[[], float]) -> AsyncIterator[None]:
+    """Renew ``instance``'s claim every ``RENEW_EVERY_S`` while the block runs, so that a
+    slow but live owner is never taken for a dead one."""
+
+    async def renew() -> None:
+        while True:
+            await asyncio.sleep(RENEW_EVERY_S)
+            try:
+                await store.renew_week(scope, week, kind, instance, clock())
+            except Exception as error:  # the lease is long: the next renewal may work
+                log.warning("%s: renewing the claim of %s %s failed: %s", scope, kind, week,
+                            error)
+
+    task = asyncio.create_task(renew())
+    try:
+        yield
+    finally:
+        task.cancel()
 
 
 async def _digest_once(runtime: Services, scope: Scope, platform: Platform,

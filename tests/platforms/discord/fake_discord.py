@@ -442,7 +442,11 @@ class FakeDiscord:
             return json_response(self._bot_message(channel_id, recorded.body, dm=True))
         if channel_id not in self.channels and channel_id not in self.threads:
             return error(404, 10003, "Unknown Channel")
-        return json_response(self._bot_message(channel_id, recorded.body))
+        posted = self._bot_message(channel_id, recorded.body)
+        self.messages[channel_id].append(posted)  # kept in history, as Discord does
+        (self.threads.get(channel_id) or self.channels[channel_id])["last_message_id"] = \
+            posted["id"]
+        return json_response(posted)
 
     def _bot_message(self, channel: int, body: Any, *, dm: bool = False) -> dict[str, Any]:
         body = body or {}

@@ -219,6 +219,8 @@ class FakeSlack:
                 root["latest_reply"] = max((m["ts"] for m in replies), key=float)
             roots.append(root)
         roots.sort(key=lambda m: float(m["ts"]), reverse=True)  # newest first, like Slack
+        if str(params.get("include_all_metadata")).lower() not in ("1", "true"):
+            roots = [{k: v for k, v in m.items() if k != "metadata"} for m in roots]
         return self._page(roots, params)
 
     def api_conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -234,7 +236,17 @@ class FakeSlack:
         return f"1900000000.{next(self._ts):06d}"
 
     def api_chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A post by the bot, kept in the channel's history (with its metadata, which
+        ``conversations.history`` shows only with ``include_all_metadata``)."""
         ts = self._new_ts()
+        message: dict[str, Any] = {"type": "message", "ts": ts, "text": params.get("text"),
+                                   "user": BOT_USER, "bot_id": BOT_ID,
+                                   "blocks": params.get("blocks") or []}
+        if params.get("thread_ts"):
+            message["thread_ts"] = params["thread_ts"]
+        if isinstance(params.get("metadata"), dict):
+            message["metadata"] = params["metadata"]
+        self.messages.setdefault(params["channel"], []).append(message)
         return {"channel": params["channel"], "ts": ts,
                 "message": {"ts": ts, "text": params.get("text"), "bot_id": BOT_ID}}
 
