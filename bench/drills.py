@@ -1,6 +1,11 @@
 """Fault drills, many trials each; prints trials, lost, doubled and the slowest shutdown.
 
-    .venv/bin/python bench/drills.py [--trials 10] [--db sqlite|postgresql://…]
+    .venv/bin/python bench/drills.py [--trials 30] [--jobs 3] [--db sqlite|postgresql://…]
+
+Trials of one drill run ``--jobs`` at a time (most of a trial is waiting: a process
+starting, a random moment to kill it, the 5 s a stop gives the writer), so 30 trials take
+minutes, not an hour. Each drill prints its wall and CPU time (this process and its
+children) and the load average, beside its figures.
 
 - kill -9: `innercircle replay` of a sample community killed at a random moment, then run
   again to the end; its facts are compared with one clean replay.
@@ -21,14 +26,17 @@ import argparse
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import random
+import resource
 import signal
 import sys
 import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -45,6 +53,7 @@ from bot.scope import Scope  # noqa: E402
 from bot.store import Store, schema  # noqa: E402
 
 PYTHON = sys.executable
+DRILLS = ("kill9", "sigterm", "concurrent", "shutdown")
 CREATED: list[str] = []  # PostgreSQL databases made by the drills, dropped at the end
 
 
@@ -105,6 +114,24 @@ def compare(clean: Counter[tuple[Any, ...]], other: Counter[tuple[Any, ...]]) ->
     return lost, doubled
 
 
+async def run_trials(trials: int, jobs: int, trial: Callable[[int], Awaitable[None]]) -> None:
+    """``trial(0)`` … ``trial(trials - 1)``, at most ``jobs`` at a time."""
+    limit = asyncio.Semaphore(max(1, jobs))
+
+    async def one(index: int) -> None:
+        async with limit:
+            await trial(index)
+
+    await asyncio.gather(*(one(index) for index in range(trials)))
+
+
+def cpu_s() -> float:
+    """CPU seconds of this process and of its finished children."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), \
+        resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def replay(url: str, path: Path) -> Any:
     return asyncio.create_subprocess_exec(
         PYTHON, "-m", "bot", "replay", str(path), "--db", url, "--json",
@@ -120,13 +147,16 @@ async def finished(process: Any, failures: list[str]) -> None:
 
 
 async def drill_kill9(kind: str, folder: Path, path: Path, scope: Scope, clean: Counter[Any],
-                      trials: int) -> dict[str, Any]:
+                      trials: int, jobs: int) -> dict[str, Any]:
     lost = doubled = 0
     failures: list[str] = []
-    for _ in range(trials):
+
+    async def trial(index: int) -> None:
+        nonlocal lost, doubled
         url = await new_database(kind, folder)
         process = await replay(url, path)
-        await asyncio.sleep(random.uniform(1.5, 5.0))  # start-up, then somewhere in ingest
+        # start-up, then somewhere in ingest
+        await asyncio.sleep(random.Random(index).uniform(1.5, 5.0))
         if process.returncode is None:
             with contextlib.suppress(ProcessLookupError):  # it may have just finished
                 process.send_signal(signal.SIGKILL)
@@ -134,26 +164,32 @@ async def drill_kill9(kind: str, folder: Path, path: Path, scope: Scope, clean: 
         await finished(await replay(url, path), failures)
         found = compare(clean, await facts(url, scope))
         lost, doubled = lost + found[0], doubled + found[1]
+
+    await run_trials(trials, jobs, trial)
     return {"drill": "kill -9 mid-replay, then replay again", "trials": trials, "lost": lost,
             "doubled": doubled, "failed_reruns": failures}
 
 
 async def drill_concurrent(kind: str, folder: Path, path: Path, scope: Scope,
-                           clean: Counter[Any], trials: int) -> dict[str, Any]:
+                           clean: Counter[Any], trials: int, jobs: int) -> dict[str, Any]:
     lost = doubled = 0
     failures: list[str] = []
-    for _ in range(trials):
+
+    async def trial(index: int) -> None:
+        nonlocal lost, doubled
         url = await new_database(kind, folder)
         first, second = await replay(url, path), await replay(url, path)
         await asyncio.gather(finished(first, failures), finished(second, failures))
         found = compare(clean, await facts(url, scope))
         lost, doubled = lost + found[0], doubled + found[1]
+
+    await run_trials(trials, jobs, trial)
     return {"drill": "two replay processes at once (fresh database)", "trials": trials,
             "lost": lost, "doubled": doubled, "failed_runs": failures}
 
 
 async def drill_sigterm_outage(kind: str, folder: Path, events: list[Any],
-                               trials: int) -> dict[str, Any]:
+                               trials: int, jobs: int) -> dict[str, Any]:
     lost = doubled = 0
     slowest = 0.0
 
@@ -161,17 +197,22 @@ async def drill_sigterm_outage(kind: str, folder: Path, events: list[Any],
         async def write(self, batch: Any) -> int:
             raise ConnectionError("the database is away")
 
-    for trial in range(trials):
+    opening = asyncio.Lock()  # Alembic's migration context is process-global: one at a time
+
+    async def one(trial: int) -> None:
+        nonlocal lost, doubled, slowest
+        rng = random.Random(trial)
         url = await new_database(kind, folder)
-        store = await Down.open(url)
+        async with opening:
+            store = await Down.open(url)
         kept = folder / f"undelivered-{trial}.jsonl"
         engine = Engine(store, undelivered=kept, flush_interval=0.05, batch_size=100)
         await engine.start()
-        count = random.randint(100, 1500)
+        count = rng.randint(100, 1500)
         for event in events[:count]:
             await engine.submit(event)
-            if random.random() < 0.01:
-                await asyncio.sleep(random.uniform(0, 0.5))
+            if rng.random() < 0.01:
+                await asyncio.sleep(rng.uniform(0, 0.5))
         started = time.monotonic()
         await engine.stop()
         slowest = max(slowest, time.monotonic() - started)
@@ -181,16 +222,20 @@ async def drill_sigterm_outage(kind: str, folder: Path, events: list[Any],
         submitted = Counter(json.dumps(e.to_json(), ensure_ascii=False) for e in events[:count])
         found = compare(submitted, lines)
         lost, doubled = lost + found[0], doubled + found[1]
+
+    await run_trials(trials, jobs, one)
     return {"drill": "SIGTERM (engine stop) during a database outage", "trials": trials,
             "lost": lost, "doubled": doubled, "slowest_stop_s": round(slowest, 2)}
 
 
-async def drill_shutdown(folder: Path, trials: int) -> dict[str, Any]:
+async def drill_shutdown(folder: Path, trials: int, jobs: int) -> dict[str, Any]:
     from fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack
 
     slowest = 0.0
     bad_exits = 0
-    for trial in range(trials):
+
+    async def one(trial: int) -> None:
+        nonlocal slowest, bad_exits
         fake = FakeSlack()
         await fake.start()
         config = folder / f"run-{trial}.toml"
@@ -208,7 +253,7 @@ async def drill_shutdown(folder: Path, trials: int) -> dict[str, Any]:
             if not line:
                 break
             seen += line
-        await asyncio.sleep(random.uniform(0, 2))
+        await asyncio.sleep(random.Random(trial).uniform(0, 2))
         started = time.monotonic()
         process.send_signal(signal.SIGTERM)
         _, rest = await process.communicate()
@@ -216,6 +261,8 @@ async def drill_shutdown(folder: Path, trials: int) -> dict[str, Any]:
         if process.returncode != 0 or b"Traceback" in seen + rest:
             bad_exits += 1
         await fake.stop()
+
+    await run_trials(trials, jobs, one)
     return {"drill": "innercircle run stopped by SIGTERM (fake Slack)", "trials": trials,
             "bad_exits": bad_exits, "slowest_shutdown_s": round(slowest, 2)}
 
@@ -226,7 +273,13 @@ async def main() -> None:
     parser.add_argument("--db", default="sqlite",
                         help="sqlite, or a PostgreSQL admin URL (databases are created)")
     parser.add_argument("--weeks", type=int, default=6)
+    parser.add_argument("--jobs", type=int, default=3, help="trials run at once")
+    parser.add_argument("--only", nargs="*", choices=DRILLS, default=list(DRILLS),
+                        help="the drills to run (default: all)")
     args = parser.parse_args()
+    # the outage drill's engines log every failed write and what they kept: thousands of
+    # lines that say nothing the figures do not
+    logging.getLogger("bot").setLevel(logging.CRITICAL)
     random.seed(1)
     folder = Path(tempfile.mkdtemp(prefix="innercircle-drills-"))
     events = generate(seed=3, weeks=args.weeks, end=datetime(2026, 11, 30, tzinfo=UTC))
@@ -238,15 +291,24 @@ async def main() -> None:
     await finished(await replay(clean_url, path), failures)
     assert not failures, failures
     clean = await facts(clean_url, scope)
-    print(f"database: {args.db}; sample: {len(events):,} events, {sum(clean.values()):,} facts")
-    results = [
-        await drill_kill9(args.db, folder, path, scope, clean, args.trials),
-        await drill_sigterm_outage(args.db, folder, events, args.trials),
-        await drill_concurrent(args.db, folder, path, scope, clean, args.trials),
-        await drill_shutdown(folder, args.trials),
-    ]
-    for result in results:
-        print(json.dumps(result))
+    print(f"database: {args.db}; sample: {len(events):,} events, {sum(clean.values()):,} facts; "
+          f"{args.trials} trials, {args.jobs} at a time", flush=True)
+    drills = {
+        "kill9": lambda: drill_kill9(args.db, folder, path, scope, clean, args.trials,
+                                     args.jobs),
+        "sigterm": lambda: drill_sigterm_outage(args.db, folder, events, args.trials,
+                                                args.jobs),
+        "concurrent": lambda: drill_concurrent(args.db, folder, path, scope, clean,
+                                               args.trials, args.jobs),
+        "shutdown": lambda: drill_shutdown(folder, args.trials, args.jobs),
+    }
+    for name in args.only:
+        wall, cpu = time.monotonic(), cpu_s()
+        result = await drills[name]()
+        result["wall_s"] = round(time.monotonic() - wall, 1)
+        result["cpu_s"] = round(cpu_s() - cpu, 1)
+        result["load_avg"] = [round(x, 2) for x in os.getloadavg()]
+        print(json.dumps(result), flush=True)
     if args.db != "sqlite":
         await drop_created(args.db)
 
