@@ -37,6 +37,7 @@ from bot.platforms.discord_events import Place, place_of, scope_of
 from bot.platforms.discord_history import DiscordHistory
 from bot.platforms.discord_interactions import DiscordInteractions
 from bot.platforms.inbox import OrderedInbox
+from bot.reaction_catchup import recover_reactions
 from bot.runtime import Runtime
 from bot.scope import Scope
 from bot.tasks import cancel_and_wait
@@ -197,6 +198,9 @@ class DiscordAdapter(DiscordInteractions):
         """Read what was said while the bot was away (``bot.catchup``), as an inbox job."""
         source = await self.history(guild)
         report = self.catchup_reports[guild.id] = CatchupReport()  # /circle status: progress
+        # reactions added meanwhile to answers stored before, then what was said since
+        await recover_reactions(source, self.runtime.engine, self.runtime.store,
+                                self.runtime.now(), source.settings.answer_window_hours * 3600)
         await catch_up(source, self.runtime.engine, self.runtime.store, self.runtime.now(),
                        self.settings.catchup_days, report=report)
         self.caught_up.add(guild.id)

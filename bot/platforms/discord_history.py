@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ from bot.platforms import discord_events as conv
 from bot.platforms.discord_events import place_of, scope_of
 from bot.platforms.discord_render import has_marker
 from bot.signals.emoji import normalize_emoji, normalize_emoji_set
+from bot.store.reaction_reads import AnswerToRecheck
 
 log = logging.getLogger(__name__)
 
@@ -156,8 +157,37 @@ class DiscordHistory:
         if refused is not None:
             raise PlaceRefused(refused)
 
-    async def _reactions(self, message: discord.Message, where: conv.Place) -> list[Event]:
-        """The acknowledging reactions (``ack_emoji``) on a message read from history."""
+    async def reactions_on(self, answers: Sequence[AnswerToRecheck], at: float
+                           ) -> list[Event]:
+        """The acknowledging reactions now on these stored answers (``bot.reaction_catchup``),
+        timed ``at``: one message read each (and its reacting members). A refusal or a
+        failure stops the round: what was read is handed on, the rest waits for the next."""
+        found: list[Event] = []
+        when = datetime.fromtimestamp(at, UTC)
+        for row in answers:
+            holder = row.thread or row.channel
+            if not (holder.isdigit() and row.answer_id.isdigit()):
+                continue
+            try:
+                channel = (self.guild.get_channel_or_thread(int(holder))
+                           or await self.guild.fetch_channel(int(holder)))
+                if not isinstance(channel, discord.abc.Messageable):
+                    continue
+                message = await channel.fetch_message(int(row.answer_id))
+                found.extend(await self._reactions(message, conv.Place(row.channel, row.thread),
+                                                   when))
+            except discord.NotFound:
+                continue  # deleted since: its deletion comes (or came) as its own event
+            except discord.HTTPException as error:
+                log.warning("catch-up in %s: reactions of earlier answers not read (%s); "
+                            "the next catch-up tries again", self.guild.name, error)
+                break
+        return found
+
+    async def _reactions(self, message: discord.Message, where: conv.Place,
+                         when: datetime | None = None) -> list[Event]:
+        """The acknowledging reactions (``ack_emoji``) on a message read from history, timed
+        ``when`` (default: the message's time; Discord keeps no reaction times)."""
         found: list[Event] = []
         for reaction in message.reactions:
             emoji = reaction.emoji
@@ -168,7 +198,7 @@ class DiscordHistory:
                 if user.bot:
                     continue
                 event = conv.history_reaction_event(self.guild.id, message.id, where,
-                                                    user.id, name, message.created_at)
+                                                    user.id, name, when or message.created_at)
                 if event is not None:
                     found.append(event)
         return found

@@ -47,6 +47,7 @@ from bot.platforms.slack_history import SlackHistory
 from bot.platforms.slack_interactions import SlackInteractions
 from bot.platforms.slack_names import ChannelNames
 from bot.platforms.slack_render import reply_blocks
+from bot.reaction_catchup import recover_reactions
 from bot.runtime import Runtime
 from bot.scope import Scope
 from bot.tasks import cancel_and_wait
@@ -186,6 +187,10 @@ class SlackAdapter(SlackInteractions):
         if channels is None:
             self.catchup_report = report  # /circle status shows the progress while it runs
         try:
+            if channels is None:  # reactions added meanwhile to answers stored before
+                settings = await self.runtime.community_settings(source.scope)
+                await recover_reactions(source, self.runtime.engine, self.runtime.store,
+                                        self.clock(), settings.answer_window_hours * 3600)
             await catch_up(source, self.runtime.engine, self.runtime.store, self.clock(),
                            self.settings.catchup_days, places, report=report)
         except SourceRefused as error:

@@ -17,18 +17,28 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.catchup import Cursor, Place, PlaceRefused, SourceRefused, Start
-from bot.events import Event
+from bot.events import Event, Reaction
 from bot.features import HistoryUnavailable
 from bot.platforms.slack_errors import AUTH_ERRORS, error_code, explain
-from bot.platforms.slack_events import Author, is_bot_message, is_talk, message_id, to_message
+from bot.platforms.slack_events import (
+    Author,
+    is_bot_message,
+    is_talk,
+    message_id,
+    split_message_id,
+    to_message,
+)
 from bot.platforms.slack_names import ChannelNames
 from bot.scope import Scope
+from bot.signals.emoji import normalize_emoji
+from bot.store.reaction_reads import AnswerToRecheck
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +127,36 @@ class SlackHistory:
                 raise _refusal(error) from None
         for offset in range(0, len(events), PAGE_EVENTS):
             yield events[offset:offset + PAGE_EVENTS]
+
+    async def reactions_on(self, answers: Sequence[AnswerToRecheck], at: float
+                           ) -> list[Event]:
+        """The acknowledging reactions now on these stored answers (``bot.reaction_catchup``),
+        timed ``at``: one ``reactions.get`` each (Tier 3; the client waits out rate limits).
+        A refusal stops the round: what was read is handed on, the rest waits for the next."""
+        found: list[Event] = []
+        when = datetime.fromtimestamp(at, UTC)
+        for row in answers:
+            try:
+                channel, ts = split_message_id(row.answer_id)
+                response = await self.client.reactions_get(channel=channel, timestamp=ts,
+                                                           full=True)
+            except ValueError:
+                continue
+            except SlackApiError as error:
+                if error_code(error) == "message_not_found":
+                    continue
+                log.warning("Slack %s: reactions of earlier answers not read (%s); the next "
+                            "catch-up tries again", self.team, explain(error_code(error)))
+                break
+            message = response.get("message") or {}
+            for reaction in message.get("reactions") or []:
+                emoji = normalize_emoji(str(reaction.get("name") or ""))
+                for user in reaction.get("users") or []:
+                    if emoji and user and user != self.bot_user:
+                        found.append(Reaction(community=self.team, platform="slack", ts=when,
+                                              channel=channel, message=row.answer_id,
+                                              user=str(user), emoji=emoji))
+        return found
 
     async def channels(self) -> list[str]:
         """The public and private channels the bot is a member of."""

@@ -14,6 +14,7 @@ from bot.store.database import Database, analyze
 from bot.store.facts import AnswerInfo, FactBatch, MessageInfo
 from bot.store.metric_reads import AnswerFact, MemberFact, QuestionFact
 from bot.store.privacy_ops import PrivacyQueries
+from bot.store.reaction_reads import ReactionQueries
 from bot.store.weekly import WeeklyQueries
 from bot.store.writes import purge_expired_excerpts, write_batch
 
@@ -23,7 +24,8 @@ INGEST_TABLES = ("messages", "answers", "acks", "activity_days", "members", "exc
 ANALYZE_EVERY = 5000  # messages written (at least) between two ANALYZE on PostgreSQL
 
 
-class Store(WeeklyQueries, PrivacyQueries, DashboardQueries, BackfillQueries, Database):
+class Store(WeeklyQueries, PrivacyQueries, DashboardQueries, BackfillQueries, ReactionQueries,
+            Database):
     """Every read and write the bot makes, as readable async methods."""
 
     @classmethod

@@ -364,6 +364,7 @@ class FakeDiscord:
             ("GET", r"/channels/(\d+)/threads/archived/public", self._archived),
             ("GET", r"/channels/(\d+)/messages", self._history),
             ("GET", r"/channels/(\d+)/messages/(\d+)/reactions/([^/]+)", self._reaction_users),
+            ("GET", r"/channels/(\d+)/messages/(\d+)", self._message),
             ("GET", r"/channels/(\d+)", self._channel),
             ("POST", r"/channels/(\d+)/messages", self._post),
             ("POST", r"/users/@me/channels", self._open_dm),
@@ -417,6 +418,14 @@ class FakeDiscord:
         recorded.served = [int(m["id"]) for m in page]
         self.served.extend(recorded.served)
         return json_response(page)
+
+    async def _message(self, _: Request, channel: str, message: str) -> web.Response:
+        """GET /channels/{id}/messages/{id}: one message, with its reactions."""
+        found = next((m for m in self.messages.get(int(channel), []) if m["id"] == message),
+                     None)
+        if found is None:
+            return error(404, 10008, "Unknown Message")
+        return json_response(found)
 
     async def _reaction_users(self, recorded: Request, _: str, message: str, emoji: str
                               ) -> web.Response:

@@ -232,6 +232,14 @@ class FakeSlack:
         replies.sort(key=lambda m: float(m["ts"]))
         return self._page(root + replies, params)  # the root always comes first
 
+    def api_reactions_get(self, params: dict[str, Any]) -> dict[str, Any]:
+        """One message with its ``reactions`` (name, users, count), as Slack gives them."""
+        channel, ts = params.get("channel"), params.get("timestamp")
+        found = next((m for m in self.messages.get(str(channel), []) if m["ts"] == ts), None)
+        if found is None:
+            return {"ok": False, "error": "message_not_found"}
+        return {"type": "message", "channel": channel, "message": found}
+
     def _new_ts(self) -> str:
         return f"1900000000.{next(self._ts):06d}"
 
