@@ -54,6 +54,8 @@ from bot.store import Store, schema  # noqa: E402
 
 PYTHON = sys.executable
 DRILLS = ("kill9", "sigterm", "concurrent", "shutdown")
+OPENING = asyncio.Lock()
+START_TIMEOUT_S = 120  # a loaded machine can take a minute to start the bot
 CREATED: list[str] = []  # PostgreSQL databases made by the drills, dropped at the end
 
 
@@ -85,9 +87,16 @@ async def new_database(kind: str, folder: Path) -> str:
     return f"{kind.rsplit('/', 1)[0]}/{name}"
 
 
+async def open_store(url: str, kind: type[Store] = Store) -> Store:
+    """Open a store; one at a time in this process (Alembic's migration context is a
+    process-global, and trials run side by side)."""
+    async with OPENING:
+        return await kind.open(url)
+
+
 async def facts(url: str, scope: Scope) -> Counter[tuple[Any, ...]]:
     """Every fact a figure is made of, as a multiset (activity counted per message)."""
-    store = await Store.open(url)
+    store = await open_store(url)
     out: Counter[tuple[Any, ...]] = Counter()
     try:
         async with store.engine.connect() as conn:
@@ -197,14 +206,11 @@ async def drill_sigterm_outage(kind: str, folder: Path, events: list[Any],
         async def write(self, batch: Any) -> int:
             raise ConnectionError("the database is away")
 
-    opening = asyncio.Lock()  # Alembic's migration context is process-global: one at a time
-
     async def one(trial: int) -> None:
         nonlocal lost, doubled, slowest
         rng = random.Random(trial)
         url = await new_database(kind, folder)
-        async with opening:
-            store = await Down.open(url)
+        store = await open_store(url, Down)
         kept = folder / f"undelivered-{trial}.jsonl"
         engine = Engine(store, undelivered=kept, flush_interval=0.05, batch_size=100)
         await engine.start()
@@ -232,10 +238,10 @@ async def drill_shutdown(folder: Path, trials: int, jobs: int) -> dict[str, Any]
     from fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack
 
     slowest = 0.0
-    bad_exits = 0
+    bad_exits = failed_starts = 0
 
     async def one(trial: int) -> None:
-        nonlocal slowest, bad_exits
+        nonlocal slowest, bad_exits, failed_starts
         fake = FakeSlack()
         await fake.start()
         config = folder / f"run-{trial}.toml"
@@ -248,11 +254,19 @@ async def drill_shutdown(folder: Path, trials: int, jobs: int) -> dict[str, Any]
             stdout=asyncio.subprocess.DEVNULL, cwd=ROOT, env={**os.environ, "INNERCIRCLE_DB": ""})
         assert process.stderr is not None
         seen = b""
-        while b"connected to workspace" not in seen:
-            line = await asyncio.wait_for(process.stderr.readline(), 60)
-            if not line:
-                break
-            seen += line
+        try:
+            async with asyncio.timeout(START_TIMEOUT_S):
+                while b"connected to workspace" not in seen:
+                    line = await process.stderr.readline()
+                    if not line:
+                        break
+                    seen += line
+        except TimeoutError:
+            failed_starts += 1
+            process.kill()
+            await process.communicate()
+            await fake.stop()
+            return
         await asyncio.sleep(random.Random(trial).uniform(0, 2))
         started = time.monotonic()
         process.send_signal(signal.SIGTERM)
@@ -264,7 +278,8 @@ async def drill_shutdown(folder: Path, trials: int, jobs: int) -> dict[str, Any]
 
     await run_trials(trials, jobs, one)
     return {"drill": "innercircle run stopped by SIGTERM (fake Slack)", "trials": trials,
-            "bad_exits": bad_exits, "slowest_shutdown_s": round(slowest, 2)}
+            "bad_exits": bad_exits, "slowest_shutdown_s": round(slowest, 2),
+            "not_started_in_time": failed_starts}
 
 
 async def main() -> None:
