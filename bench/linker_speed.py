@@ -82,14 +82,17 @@ def synthetic_chat(n: int = 20_000) -> list[Utterance]:
     return out
 
 
-def _time_once(msgs: list[Utterance], windows: list[list[Utterance]]) -> float:
+def _time_once(msgs: list[Utterance], windows: list[list[Utterance]]) -> tuple[float, float]:
+    """Wall and CPU microseconds per message of one run."""
     linker = default_linker()
     features.clear_caches()  # every message is new to the linker, as in the live bot
     gc.collect()
     started = time.perf_counter()
+    cpu = time.process_time()
     for msg, window in zip(msgs, windows, strict=True):
         linker.link(msg, window)
-    return 1e6 * (time.perf_counter() - started) / len(msgs)
+    return (1e6 * (time.perf_counter() - started) / len(msgs),
+            1e6 * (time.process_time() - cpu) / len(msgs))
 
 
 def _chat(args: list[Path]) -> tuple[list[Utterance], list[list[Utterance]]]:
@@ -111,23 +114,26 @@ def _against(rev: str, paths: list[Path], rounds: int) -> None:
                         rev], check=True)
         try:
             env = {**os.environ, "INNERCIRCLE_BENCH_TREE": str(tree)}
-            ours: list[float] = []
-            theirs: list[float] = []
+            ours: list[tuple[float, float]] = []
+            theirs: list[tuple[float, float]] = []
             for _ in range(rounds):
                 ours.append(_time_once(msgs, windows))
                 out = subprocess.run([sys.executable, __file__, "--once", *map(str, paths)],
                                      env=env, check=True, capture_output=True, text=True)
-                theirs.append(float(out.stdout.strip().splitlines()[-1]))
+                wall, cpu = out.stdout.strip().splitlines()[-1].split()
+                theirs.append((float(wall), float(cpu)))
         finally:
             subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)],
                            check=False)
-    ours.sort()
-    theirs.sort()
-    print(f"{len(msgs)} messages, {rounds} alternating rounds (best / median us per message):")
-    print(f"  this checkout: {ours[0]:.1f} / {ours[len(ours) // 2]:.1f}")
-    print(f"  {rev}: {theirs[0]:.1f} / {theirs[len(theirs) // 2]:.1f}")
-    print(f"  ratio this / {rev}: best {ours[0] / theirs[0]:.3f}, "
-          f"median {ours[len(ours) // 2] / theirs[len(theirs) // 2]:.3f}")
+    print(f"{len(msgs)} messages, {rounds} alternating rounds, load average "
+          f"{os.getloadavg()[0]:.1f} (best / median us per message):")
+    for kind, col in (("wall", 0), ("CPU", 1)):
+        a = sorted(t[col] for t in ours)
+        b = sorted(t[col] for t in theirs)
+        mid = len(a) // 2
+        print(f"  {kind}: this checkout {a[0]:.1f} / {a[mid]:.1f}, {rev} {b[0]:.1f} / "
+              f"{b[mid]:.1f}; ratio this / {rev}: best {a[0] / b[0]:.3f}, "
+              f"median {a[mid] / b[mid]:.3f}")
 
 
 def main() -> None:
@@ -142,14 +148,18 @@ def main() -> None:
         _against(args.against, args.logs, args.rounds)
         return
     msgs, windows = _chat(args.logs)
-    if args.once:  # one run for --against: just the figure
-        print(f"{_time_once(msgs, windows):.3f}")
+    if args.once:  # one run for --against: just the figures (wall, CPU)
+        wall, cpu = _time_once(msgs, windows)
+        print(f"{wall:.3f} {cpu:.3f}")
         return
-    runs = sorted(_time_once(msgs, windows) for _ in range(7))
+    runs = [_time_once(msgs, windows) for _ in range(7)]
+    walls = sorted(r[0] for r in runs)
+    cpus = sorted(r[1] for r in runs)
     print(
-        f"{len(msgs)} messages, window {default_linker().max_history}: best {runs[0]:.1f} "
-        f"us/message, median {runs[len(runs) // 2]:.1f} (7 runs; the machine is shared, best is "
-        "the cleanest)"
+        f"{len(msgs)} messages, window {default_linker().max_history}: best {walls[0]:.1f} "
+        f"us/message wall ({cpus[0]:.1f} CPU), median {walls[3]:.1f} ({cpus[3]:.1f} CPU); "
+        f"7 runs, load average {os.getloadavg()[0]:.1f} (the machine is shared, best is the "
+        "cleanest)"
     )
 
 
