@@ -3,7 +3,7 @@ sample community, block after block of eight weeks, written as Slack writes its 
 a ZIP of channel folders of day files, threads, reactions, joins) imported into SQLite by
 the same code as ``innercircle import slack``.
 
-    .venv/bin/python bench/import.py [--messages 1000000] [--scale 24] [--runs 1]
+    .venv/bin/python bench/import.py [--messages 1000000] [--scale 24] [--runs 1] [--read-only]
 
 The export is generated once into ``out/bench/`` and reused (``--fresh`` makes it again).
 Prints figures; pass/fail is for tests, not benchmarks.
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
 import tempfile
 import time
@@ -27,6 +28,9 @@ from bot.__main__ import tune_gc
 from bot.commands.import_export import import_slack
 from bot.config import Settings
 from bot.events import MemberJoin, Message, Reaction
+from bot.imports.report import ImportReport
+from bot.imports.slack_export import SlackExport
+from bot.imports.source import ExportFiles
 from bot.sample import generate
 
 TEAM = "T0BENCH"
@@ -132,11 +136,33 @@ def make_export(path: Path, messages: int, scale: int) -> int:
     return writer.messages
 
 
-async def run_import(export: Path, db: Path) -> tuple[float, float, Any]:
-    started, cpu = time.perf_counter(), time.process_time()
+def children_cpu() -> float:
+    """CPU seconds of this process's ended children (the export's reader process)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+async def run_import(export: Path, db: Path) -> tuple[float, float, float, Any]:
+    started, cpu, worker = time.perf_counter(), time.process_time(), children_cpu()
     report = await import_slack(export, Settings(), str(db), None, community=None,
                                 channels=None, progress=False)
-    return time.perf_counter() - started, time.process_time() - cpu, report
+    return (time.perf_counter() - started, time.process_time() - cpu,
+            children_cpu() - worker, report)
+
+
+async def read_only(export: Path, parallel: bool) -> tuple[float, float, float, int]:
+    """The export read into events, without the engine: what the import adds to it."""
+    started, cpu, worker = time.perf_counter(), time.process_time(), children_cpu()
+    report = ImportReport()
+    with ExportFiles(export) as files:
+        async for events in SlackExport(files, report, parallel=parallel).chunks():
+            report.saw(events)
+    return (time.perf_counter() - started, time.process_time() - cpu,
+            children_cpu() - worker, report.read)
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:
@@ -146,6 +172,9 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=24)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--fresh", action="store_true", help="generate the export again")
+    parser.add_argument("--read-only", action="store_true",
+                        help="also time reading the export alone (here, then in a second "
+                             "process), without the engine")
     args = parser.parse_args()
     export = Path("out/bench") / f"slack-export-{args.messages}-s{args.scale}.zip"
     export.parent.mkdir(parents=True, exist_ok=True)
@@ -159,14 +188,25 @@ def main() -> None:
         files = len(archive.namelist())
         raw_mb = sum(i.file_size for i in archive.infolist()) / 1e6
     print(f"export: {size_mb:,.0f} MB zipped, {raw_mb:,.0f} MB of JSON, {files:,} files")
+    print(f"load average at the start: {load_average()}")
+    if args.read_only:
+        for parallel in (False, True):
+            wall, cpu, worker, count = asyncio.run(read_only(export, parallel))
+            where = "in a second process" if parallel else "in this process"
+            print(f"reading alone, {where}: {count:,} messages in {wall:.1f} s "
+                  f"({cpu:.1f} CPU-s here, {worker:.1f} CPU-s in the reader process)",
+                  flush=True)
     for run in range(1, args.runs + 1):
         with tempfile.TemporaryDirectory() as folder:
-            wall, cpu, report = asyncio.run(run_import(export, Path(folder) / "import.sqlite"))
+            wall, cpu, worker, report = asyncio.run(
+                run_import(export, Path(folder) / "import.sqlite"))
         s = report.stats
         print(f"run {run}: {s.messages:,} messages imported in {wall:.1f} s = "
-              f"{s.messages / wall:,.0f} messages/s ({cpu:.1f} CPU-s; {s.questions:,} "
+              f"{s.messages / wall:,.0f} messages/s ({cpu:.1f} CPU-s in this process + "
+              f"{worker:.1f} CPU-s in the reader process; {s.questions:,} "
               f"questions, {s.answers:,} answers, {s.acks:,} acknowledgements, "
               f"{len(report.members):,} members; {len(report.bad)} bad records)", flush=True)
+        print(f"load average after run {run}: {load_average()}")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (max RSS of this process): {peak_mb:,.0f} MB")
 

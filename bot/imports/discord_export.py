@@ -7,17 +7,22 @@ id, as live; a forum post (a thread whose first message has the thread's id, or 
 parent's file says ``GuildForum``) is a question, its title put before its text, as live.
 
 Times come from the message ids (snowflakes), exactly as the live bot reads them, so an
-export made in local time (without ``--utc``) gives the same times as one in UTC. Files of
-channels are read before files of threads, so that a thread's starter message is known
-when its replies come. Staff are decided by role names and ids (``staff_roles``) as live;
-the export has no permissions, so "Manage Server" without a staff role is not seen.
+export made in local time (without ``--utc``) gives the same times as one in UTC. The
+messages of every file are merged in time order, as the live bot saw them: a question in
+one channel comes before the answer given an hour later in another file (a thread, the
+next part of the channel), whatever the files' order. A file is read when the merge reaches
+its first message (found in its first bytes), and let go once merged (a big server exported
+with ``--partition`` is never all in memory). Staff are decided by role names and ids
+(``staff_roles``) as live; the export has no permissions, so "Manage Server" without a staff
+role is not seen.
 """
 
 from __future__ import annotations
 
-import json
+import heapq
 import re
-from collections.abc import Iterator, Mapping
+from collections import deque
+from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +31,7 @@ from discord.utils import snowflake_time
 
 from bot.events import Event, MemberJoin, Message, Reaction
 from bot.imports.report import ImportReport
-from bot.imports.source import ExportError
+from bot.imports.source import ExportError, parse_json
 from bot.signals.emoji import normalize_emoji
 
 PLATFORM = "discord"
@@ -38,7 +43,10 @@ DIRECT_TYPES = frozenset({"DirectTextChat", "DirectGroupTextChat", "1", "3"})
 TALK_TYPES = frozenset({"Default", "Reply", "0", "19"})
 JOIN_TYPES = frozenset({"GuildMemberJoin", "7"})
 HEADER_BYTES = 1 << 16
+CHUNK = 4000  # events handed on at a time
 _DIGITS = re.compile(r"(\d+)")
+# DiscordChatExporter writes each message's id first: the first one tells the file's start
+_FIRST_ID = re.compile(rb'"messages"\s*:\s*\[\s*\{\s*"id"\s*:\s*"(\d{1,20})"')
 
 
 @dataclass(slots=True)
@@ -52,6 +60,7 @@ class ChannelFile:
     type: str
     parent: str | None
     name: str
+    first: int = 0  # its first message's id (0: not known, read it first)
 
     @property
     def is_thread(self) -> bool:
@@ -78,39 +87,37 @@ def snowflake(value: Any) -> str | None:
     return text if text.isdigit() and 0 < int(text) < 1 << 64 else None
 
 
-def read_header(path: Path) -> Mapping[str, Any]:
+def read_header(path: Path) -> tuple[Mapping[str, Any], int]:
     """``guild`` and ``channel`` of a file without reading its messages (they come after,
-    in the order DiscordChatExporter writes them); the whole file when that fails."""
+    in the order DiscordChatExporter writes them), and its first message's id (0 when the
+    first bytes do not say); the whole file when that fails."""
     with path.open("rb") as handle:
         head = handle.read(HEADER_BYTES)
     cut = head.find(b'"messages"')
     if cut > 0:
         prefix = head[:cut].rstrip().rstrip(b",") + b"}"
         try:
-            found = json.loads(prefix)
-            if isinstance(found, Mapping):
-                return found
+            found = parse_json(prefix)
         except ValueError:
-            pass
-    return load_file(path)
+            found = None
+        if isinstance(found, Mapping):
+            first = _FIRST_ID.search(head, cut)
+            return found, int(first.group(1)) if first else 0
+    return load_file(path), 0
 
 
 def load_file(path: Path) -> Mapping[str, Any]:
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        data = parse_json(path.read_bytes())
     except OSError as error:
         raise ValueError(f"cannot be read ({error.strerror or error})") from None
-    except UnicodeDecodeError:
-        raise ValueError("not UTF-8 text") from None
-    except json.JSONDecodeError as error:
-        raise ValueError(f"not valid JSON: {error.msg} (line {error.lineno}, column "
-                         f"{error.colno})") from None
     if not isinstance(data, Mapping):
         raise ValueError("not a DiscordChatExporter JSON export (not an object)")
     return data
 
 
-def channel_file(path: Path, label: str, data: Mapping[str, Any]) -> ChannelFile:
+def channel_file(path: Path, label: str, data: Mapping[str, Any], first: int = 0
+                 ) -> ChannelFile:
     guild, channel = data.get("guild"), data.get("channel")
     if not isinstance(guild, Mapping) or not isinstance(channel, Mapping):
         raise ValueError("not a DiscordChatExporter JSON export (no 'guild' and 'channel')")
@@ -123,7 +130,7 @@ def channel_file(path: Path, label: str, data: Mapping[str, Any]) -> ChannelFile
     if kind in THREAD_TYPES and parent is None:
         raise ValueError("a thread without its parent channel ('channel.categoryId')")
     return ChannelFile(path, label, guild_id, channel_id, kind, parent,
-                       str(channel.get("name") or ""))
+                       str(channel.get("name") or ""), first)
 
 
 def find_files(paths: list[Path]) -> list[tuple[Path, str]]:
@@ -141,14 +148,14 @@ def find_files(paths: list[Path]) -> list[tuple[Path, str]]:
 
 
 class DiscordExport:
-    """Reads DiscordChatExporter files; ``events()`` yields each file's events in order."""
+    """Reads DiscordChatExporter files; ``chunks()`` yields their events in time order."""
 
     def __init__(self, paths: list[Path], report: ImportReport) -> None:
         self.report = report
         self.files: list[ChannelFile] = []
         for path, label in find_files(paths):
             try:
-                header = channel_file(path, label, read_header(path))
+                header = channel_file(path, label, *read_header(path))
             except ValueError as error:
                 report.fail(label, str(error))
                 continue
@@ -164,17 +171,44 @@ class DiscordExport:
         self.total_bytes = sum(f.path.stat().st_size for f in self.files)
         self.done_bytes = 0
 
-    def events(self) -> Iterator[list[Event]]:
-        for file in self.files:
-            try:
-                data = load_file(file.path)
-            except ValueError as error:
-                self.report.fail(file.label, str(error))
+    async def chunks(self) -> AsyncGenerator[list[Event], None]:
+        """Every file's messages merged in time order (equal ids: channels before threads,
+        as ``ChannelFile.order``); each file read when the merge reaches its start."""
+        rank = {id(f): n for n, f in enumerate(self.files)}
+        waiting = deque(sorted(self.files, key=lambda f: (f.first, rank[id(f)])))
+        merging: list[tuple[int, int, int, list[tuple[int, list[Event]]]]] = []
+        out: list[Event] = []
+        while waiting or merging:
+            while waiting and (not merging or waiting[0].first <= merging[0][0]):
+                file = waiting.popleft()
+                messages = self._load(file)
+                if messages:
+                    heapq.heappush(merging, (messages[0][0], rank[id(file)], 0, messages))
+            if not merging:
+                continue
+            _, order, index, messages = merging[0]
+            out.extend(messages[index][1])
+            if index + 1 < len(messages):
+                heapq.heapreplace(merging, (messages[index + 1][0], order, index + 1, messages))
             else:
-                yield self._file(file, data)
-            self.done_bytes += file.path.stat().st_size
+                heapq.heappop(merging)
+            if len(out) >= CHUNK:
+                yield out
+                out = []
+        yield out
 
-    def _file(self, file: ChannelFile, data: Mapping[str, Any]) -> list[Event]:
+    def _load(self, file: ChannelFile) -> list[tuple[int, list[Event]]]:
+        """A file's messages in id order, each with its events (none for a skipped one)."""
+        self.done_bytes += file.path.stat().st_size
+        try:
+            data = load_file(file.path)
+        except ValueError as error:
+            self.report.fail(file.label, str(error))
+            return []
+        return self._file(file, data)
+
+    def _file(self, file: ChannelFile, data: Mapping[str, Any]
+              ) -> list[tuple[int, list[Event]]]:
         messages = data.get("messages")
         if not isinstance(messages, list):
             self.report.fail(file.label, "no 'messages' list")
@@ -191,13 +225,16 @@ class DiscordExport:
         entries.sort(key=lambda e: (e[0], e[1]))
         forum = file.is_thread and (file.parent in self.forums
                                     or any(e[0] == int(file.channel) for e in entries))
-        events: list[Event] = []
+        out: list[tuple[int, list[Event]]] = []
         for number, index, message in entries:
+            events: list[Event] = []
             try:
                 self._message(file, forum, str(number), message, events)
             except (KeyError, TypeError, ValueError) as error:
                 self.report.fail(f"{file.label}[{index}]", f"unreadable message ({error})")
-        return events
+            if events:
+                out.append((number, events))
+        return out
 
     def _message(self, file: ChannelFile, forum: bool, message_id: str,
                  message: Mapping[str, Any], events: list[Event]) -> None:

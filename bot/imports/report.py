@@ -43,15 +43,18 @@ class ImportReport:
 
     def saw(self, events: list[Event]) -> None:
         """Count who and where a chunk of events is about (before the engine)."""
+        members, channels = self.members, self.channels
+        scopes: set[tuple[str, str]] = set()
         for event in events:
             if isinstance(event, Message):
                 self.read += 1
                 if not event.author_is_bot:
-                    self.members.add((event.community, event.author))
-                self.channels.add((event.community, event.channel))
+                    members.add((event.community, event.author))
+                channels.add((event.community, event.channel))
             elif isinstance(event, MemberJoin):
-                self.members.add((event.community, event.user))
-            self.communities.add(f"{event.platform}:{event.community}")
+                members.add((event.community, event.user))
+            scopes.add((event.platform, event.community))
+        self.communities.update(f"{platform}:{community}" for platform, community in scopes)
 
     def as_json(self) -> dict[str, Any]:
         s = self.stats

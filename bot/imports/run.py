@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncGenerator, Callable
+from contextlib import aclosing
 from typing import Protocol
 
 from bot.engine import Engine
 from bot.events import Event
 from bot.imports.report import ImportReport
-
-CHUNK = 5000
 
 #: ``progress(done_bytes, total_bytes, messages_read)``
 Progress = Callable[[int, int, int], None]
@@ -21,7 +20,15 @@ class ExportReader(Protocol):
     total_bytes: int
     done_bytes: int
 
-    def events(self) -> Iterator[list[Event]]: ...
+    def chunks(self) -> AsyncGenerator[list[Event], None]:
+        """The export's events in time order, in lists of any length."""
+        ...
+
+
+def chunk_size(engine: Engine) -> int:
+    """Events per ``ingest`` call: a few of the engine's batches, so each call's fixed costs
+    (its look-ups in the store) are shared by thousands of events."""
+    return engine.batch_size * 8
 
 
 async def ingest_export(engine: Engine, reader: ExportReader, report: ImportReport,
@@ -29,6 +36,7 @@ async def ingest_export(engine: Engine, reader: ExportReader, report: ImportRepo
     """Ingest every event ``reader`` yields, in order. Imported history is history: like an
     initial catch-up, members first seen in it (with no join) are not counted as new."""
     chunk: list[Event] = []
+    size = chunk_size(engine)
 
     async def flush() -> None:
         report.saw(chunk)
@@ -37,9 +45,13 @@ async def ingest_export(engine: Engine, reader: ExportReader, report: ImportRepo
         if progress is not None:
             progress(reader.done_bytes, reader.total_bytes, report.read)
 
-    for events in reader.events():
-        chunk.extend(events)
-        if len(chunk) >= CHUNK:
-            await flush()
+    async with aclosing(reader.chunks()) as chunks:
+        async for events in chunks:
+            chunk.extend(events)
+            while len(chunk) >= size:
+                rest = chunk[size:]
+                del chunk[size:]
+                await flush()
+                chunk.extend(rest)
     await flush()
     return report

@@ -14,32 +14,30 @@ Reactions carry no time in an export: they are dated with their message.
 
 from __future__ import annotations
 
-import json
-import zlib
+import os
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncGenerator, Mapping
+from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any
-from zipfile import BadZipFile
 
-from bot.events import Event, MemberJoin, Reaction
+from bot.events import Event, MemberJoin, Message, Reaction
 from bot.imports.report import ImportReport
-from bot.imports.source import ExportError, ExportFiles
-from bot.platforms.slack_events import (
-    PLATFORM,
-    TALK_SUBTYPES,
-    Author,
-    author_from_user,
-    display_name,
-    is_bot_message,
-    message_id,
-    slack_time,
-    to_message,
+from bot.imports.slack_days import (
+    MESSAGE,
+    DayFile,
+    DayReader,
+    Record,
+    load_json,
+    read_in_worker,
+    start_worker,
 )
-from bot.signals.emoji import normalize_emoji
+from bot.imports.source import ExportError, ExportFiles
+from bot.imports.worker import read_jobs
+from bot.platforms.slack_events import PLATFORM, Author, author_from_user, slack_time
 
-READ_ERRORS = (OSError, BadZipFile, zlib.error, EOFError, KeyError)
-JOIN_LEAVE = frozenset({"channel_join", "channel_leave", "group_join", "group_leave"})
+JOB_BYTES = 2_000_000  # of JSON: a job is whole days, about this much
+PARALLEL_BYTES = 20_000_000  # of JSON: an export this big is read in a second process
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,43 +49,16 @@ class SlackChannel:
     is_general: bool = False
 
 
-def load_json(files: ExportFiles, name: str) -> Any:
-    """A file's JSON; ``ValueError`` with a reason when it is not readable JSON."""
-    try:
-        raw = files.read(name)
-    except READ_ERRORS as error:
-        raise ValueError(f"cannot be read ({error})") from None
-    try:
-        return json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise ValueError("not UTF-8 text") from None
-    except json.JSONDecodeError as error:
-        raise ValueError(f"not valid JSON: {error.msg} (line {error.lineno}, column "
-                         f"{error.colno})") from None
-
-
-def slack_ts(value: Any) -> str | None:
-    """A message's ``ts`` as Slack spells it (``"1700000000.000100"``), or ``None``."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return f"{value:.6f}"
-    if isinstance(value, str):
-        try:
-            float(value)
-        except ValueError:
-            return None
-        return value
-    return None
-
-
 class SlackExport:
-    """Reads one export; ``events()`` yields each day file's events in time order."""
+    """Reads one export; ``chunks()`` yields its events, day by day, in time order.
+    ``parallel``: read in a second process (``None``: when the export is big)."""
 
     def __init__(self, files: ExportFiles, report: ImportReport, *,
-                 community: str | None = None, only: list[str] | None = None) -> None:
+                 community: str | None = None, only: list[str] | None = None,
+                 parallel: bool | None = None) -> None:
         self.files = files
         self.report = report
+        self.parallel = parallel
         if not files.exists("channels.json") and not files.exists("groups.json"):
             raise ExportError(f"{files.path}: not a Slack export (no channels.json): "
                               "export it from Workspace settings → Import/Export Data")
@@ -96,6 +67,7 @@ class SlackExport:
         raw_users = self._users()
         self.team = self._team(raw_users, community)
         self.channels = self._channels(only)
+        self.channel_names = {c.id: c.name if c.name != c.id else None for c in self.channels}
         folders: dict[str, list[str]] = {}
         for name in files.names():
             folder, _, day = name.partition("/")
@@ -180,119 +152,77 @@ class SlackExport:
         return channels
 
     # -- the messages ------------------------------------------------------------------
-    def events(self) -> Iterator[list[Event]]:
-        """Day by day, every channel's messages of that day in time order (as the live bot
-        would have seen them: newer than what is stored, so none needs a look-up)."""
-        by_day: dict[str, list[tuple[int, SlackChannel, str]]] = {}
+    def jobs(self) -> list[list[list[DayFile]]]:
+        """The day files, day by day, in jobs of about ``JOB_BYTES``."""
+        by_day: dict[str, list[DayFile]] = {}
         for order, channel in enumerate(self.channels):
             for name in self.days[channel.id]:
-                by_day.setdefault(name.rpartition("/")[2], []).append((order, channel, name))
-        seen: dict[str, set[str]] = {c.id: set() for c in self.channels}
+                by_day.setdefault(name.rpartition("/")[2], []).append(
+                    DayFile(order, channel.id, channel.is_general, name))
+        jobs: list[list[list[DayFile]]] = []
+        size = JOB_BYTES
         for day in sorted(by_day):
-            merged: list[tuple[float, int, int, str, SlackChannel, str, Mapping[str, Any]]] = []
-            for order, channel, name in by_day[day]:
-                merged.extend((stamp, order, index, ts, channel, name, message)
-                              for stamp, ts, index, message in self._entries(name))
-                self.done_bytes += self.files.size(name)
-            merged.sort(key=lambda e: (e[0], e[1], e[2]))
-            events: list[Event] = []
-            for _, _, index, ts, channel, name, message in merged:
-                if ts in seen[channel.id]:
-                    self.report.skip("the same message twice (a thread reply also sent to "
-                                     "the channel): counted once")
-                    continue
-                seen[channel.id].add(ts)
-                self._message(channel, name, index, ts, message, events)
-            yield events
+            if size >= JOB_BYTES:
+                jobs.append([])
+                size = 0
+            jobs[-1].append(by_day[day])
+            size += sum(self.files.size(f.name) for f in by_day[day])
+        return jobs
+
+    async def chunks(self) -> AsyncGenerator[list[Event], None]:
+        """Day by day, every channel's messages of that day in time order (as the live bot
+        would have seen them: newer than what is stored, so none needs a look-up). Big
+        exports are read in a second process while the engine works."""
+        known = frozenset(self.users)
+        bots = frozenset(user for user, author in self.users.items() if author.is_bot)
+        parallel = self.parallel if self.parallel is not None \
+            else self.total_bytes >= PARALLEL_BYTES and (os.cpu_count() or 1) > 1
+        here = DayReader(self.files, known, bots)
+        worker = (read_in_worker, start_worker, (self.files.path, known, bots)) \
+            if parallel else None
+        async with aclosing(read_jobs(self.jobs(), here.read, worker=worker)) as results:
+            async for result in results:
+                self.done_bytes += result.read_bytes
+                for reason, count in result.skipped.items():
+                    self.report.skip(reason, count)
+                for where, reason in result.bad:
+                    self.report.fail(where, reason)
+                yield self._events(result.records)
         if self.missing_users:
             self.report.notes.append(
                 f"{len(self.missing_users)} authors are not in users.json (Slack Connect "
                 "guests or removed accounts): imported without a name, not as staff")
 
-    def _entries(self, name: str) -> list[tuple[float, str, int, Mapping[str, Any]]]:
-        """A day file's messages with their ts; bad records and files are reported."""
-        data = self._json_list(name, "messages")
-        entries: list[tuple[float, str, int, Mapping[str, Any]]] = []
-        for index, message in enumerate(data):
-            ts = slack_ts(message.get("ts")) if isinstance(message, Mapping) else None
-            if ts is None:
-                what = "no valid 'ts'" if isinstance(message, Mapping) else "not a JSON object"
-                self.report.fail(f"{name}[{index}]", what)
-                continue
-            assert isinstance(message, Mapping)
-            entries.append((float(ts), ts, index, message))
-        return entries
+    def _events(self, records: list[Record]) -> list[Event]:
+        """Records -> the events the live adapter makes of the same messages
+        (``bot.platforms.slack_events.to_message``; ids, threads, mentions and times by
+        its functions, in ``bot.imports.slack_days``)."""
+        team, users, names = self.team, self.users, self.channel_names
+        events: list[Event] = []
+        append = events.append
+        for record in records:
+            if record[0] == MESSAGE:
+                _, stamp, mid, channel, user, text, thread, mentions, profile, reactions = record
+                author = users.get(user) or self._missing(user, profile)
+                when = slack_time(stamp)
+                append(Message(community=team, platform=PLATFORM, ts=when, id=mid,
+                               channel=channel, author=user, text=text,
+                               author_name=author.name, thread=thread, mentions=mentions,
+                               author_is_staff=author.is_staff, author_is_bot=author.is_bot,
+                               channel_name=names[channel]))
+                if reactions:
+                    for emoji, who in reactions:
+                        append(Reaction(community=team, platform=PLATFORM, ts=when,
+                                        channel=channel, message=mid, user=who, emoji=emoji))
+            else:
+                _, stamp, user, profile = record
+                author = users.get(user) or self._missing(user, profile)
+                append(MemberJoin(community=team, platform=PLATFORM, ts=slack_time(stamp),
+                                  user=user, user_name=author.name))
+        return events
 
-    def _message(self, channel: SlackChannel, name: str, index: int, ts: str,
-                 message: Mapping[str, Any], events: list[Event]) -> None:
-        subtype = message.get("subtype")
-        if is_bot_message(message):
-            self.report.skip("bot and integration messages")
-            return
-        if subtype in JOIN_LEAVE:
-            self._join(channel, ts, message, events)
-            return
-        if subtype == "tombstone":
-            self.report.skip("deleted messages (tombstones)")
-            return
-        if subtype not in TALK_SUBTYPES:
-            self.report.skip(f"notices ({subtype})" if isinstance(subtype, str) else "notices")
-            return
-        user = message.get("user")
-        if not isinstance(user, str) or not user:
-            self.report.fail(f"{name}[{index}]", "a message without 'user'")
-            return
-        thread_ts = message.get("thread_ts")
-        if thread_ts is not None and slack_ts(thread_ts) is None:
-            self.report.fail(f"{name}[{index}]", "'thread_ts' is not a Slack timestamp")
-            return
-        if not isinstance(message["ts"], str) or not isinstance(thread_ts, str | None):
-            message = {**message, "ts": ts,
-                       "thread_ts": slack_ts(thread_ts) if thread_ts is not None else None}
-        events.append(to_message(self.team, channel.id, message, self._author(user, message),
-                                 channel_name=channel.name if channel.name != channel.id
-                                 else None))
-        self._reactions(channel, ts, message, events)
-
-    def _author(self, user: str, message: Mapping[str, Any]) -> Author:
-        found = self.users.get(user)
-        if found is None:
-            self.missing_users.add(user)
-            profile = message.get("user_profile")
-            name = display_name({"profile": profile}) if isinstance(profile, Mapping) else None
-            found = self.users[user] = Author(name)
+    def _missing(self, user: str, profile_name: str | None) -> Author:
+        """An author missing from users.json: named by the first message that says."""
+        self.missing_users.add(user)
+        found = self.users[user] = Author(profile_name)
         return found
-
-    def _reactions(self, channel: SlackChannel, ts: str, message: Mapping[str, Any],
-                   events: list[Event]) -> None:
-        reactions = message.get("reactions")
-        if not isinstance(reactions, list):
-            return
-        when = slack_time(ts)
-        target = message_id(channel.id, ts)
-        for reaction in reactions:
-            if not isinstance(reaction, Mapping):
-                continue
-            emoji = normalize_emoji(str(reaction.get("name") or ""))
-            users = reaction.get("users")
-            if not emoji or not isinstance(users, list):
-                continue
-            for user in users:
-                if isinstance(user, str) and user:
-                    events.append(Reaction(community=self.team, platform=PLATFORM, ts=when,
-                                           channel=channel.id, message=target, user=user,
-                                           emoji=emoji))
-
-    def _join(self, channel: SlackChannel, ts: str, message: Mapping[str, Any],
-              events: list[Event]) -> None:
-        """Joining the general channel is joining the workspace (everyone is added to it
-        when they join); any other channel join or leave is not a community event."""
-        user = message.get("user")
-        if channel.is_general and message.get("subtype") == "channel_join" \
-                and isinstance(user, str) and user:
-            author = self._author(user, message)
-            if not author.is_bot:
-                events.append(MemberJoin(community=self.team, platform=PLATFORM,
-                                         ts=slack_time(ts), user=user, user_name=author.name))
-                return
-        self.report.skip("channel join and leave notices (not messages)")

@@ -3,6 +3,7 @@ without the ZIP's UTF-8 name flag) and DiscordChatExporter JSON files."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import zipfile
 from datetime import UTC, datetime
@@ -11,7 +12,17 @@ from typing import Any
 
 import discord
 
+from bot.events import Event
+from bot.imports.run import ExportReader
+
 TEAM = "T0TEAM"
+
+
+def read_events(reader: ExportReader) -> list[Event]:
+    """Every event an export's reader yields, in order (from a test without a loop)."""
+    async def collect() -> list[Event]:
+        return [event async for chunk in reader.chunks() for event in chunk]
+    return asyncio.run(collect())
 
 
 def slack_ts(when: datetime, micro: int = 0) -> str:

@@ -25,6 +25,7 @@ from tests.imports.export_writers import (
     dce_file,
     dce_message,
     dce_reaction,
+    read_events,
     snowflake_at,
 )
 
@@ -92,7 +93,7 @@ def export(folder: Path, offset: str = "+00:00") -> dict[str, str]:
 def read(paths: list[Path]) -> tuple[list[Event], ImportReport]:
     report = ImportReport()
     reader = DiscordExport(paths, report)
-    return [e for chunk in reader.events() for e in chunk], report
+    return read_events(reader), report
 
 
 def test_every_edge_case_of_the_format(tmp_path: Path) -> None:
@@ -139,12 +140,15 @@ def test_local_time_exports_give_the_same_times_as_utc_ones(tmp_path: Path) -> N
         assert [(type(e), e.ts) for e in events] == [(type(e), e.ts) for e in utc]
 
 
-def test_files_given_one_by_one_threads_after_their_channels(tmp_path: Path) -> None:
+def test_files_given_in_any_order_are_merged_in_time_order(tmp_path: Path) -> None:
     export(tmp_path / "export")
     files = sorted((tmp_path / "export").glob("*.json"), reverse=True)  # threads first
     events, _ = read(files)
+    message_ids = [int(e.id) for e in events if isinstance(e, Message)]
+    assert message_ids == sorted(message_ids)
+    assert [e.ts for e in events] == sorted(e.ts for e in events)
     order = [e.channel for e in events if isinstance(e, Message)]
-    assert order.index(FORUM) > order.index(HELP)  # the channel file came first anyway
+    assert order.index(FORUM) > order.index(HELP)
 
 
 def test_a_channel_split_in_parts_is_read_in_order(tmp_path: Path) -> None:

@@ -252,6 +252,74 @@ def test_discord_import_figures_equal_the_same_conversation_replayed(tmp_path: P
                                                                   f"discord:{GUILD}")
 
 
+THREADED = [  # (minute, channel, thread root's minute, who, text, who is thanked)
+    (0, "help", None, "ann", "How do I rotate the API key without downtime?", None),
+    (2, "help", 0, "bob", "Settings → Keys → Rotate; the old key works for an hour.", None),
+    (5, "help", None, "ann", "that worked, thanks a lot!", "bob"),
+    (7, "general", None, "cat", "Why does the CLI hang on login with SSO?", None),
+    (9, "general", 7, "dan", "Run it with --no-browser, it prints a link", None),
+    (11, "general", None, "cat", "thank you, sorted now", "dan"),
+]
+
+
+def threaded_discord(folder: Path, jsonl: Path) -> tuple[Path, Path]:
+    """Two threads, each in a file of its own as DiscordChatExporter writes them, answered
+    there and thanked later in the channel; and the same conversation as JSONL, in time
+    order. Read file by file, each thank-you came before the answer it thanks."""
+    channels = {"help": "900000000000000201", "general": "900000000000000202"}
+    ids = {minute: snowflake_at(when(minute)) for minute, *_ in THREADED}
+    authors = {k: dce_author(discord_user(k), k, nickname=v) for k, v in PEOPLE.items()}
+    files: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {
+        name: (dce_channel(cid, name), []) for name, cid in channels.items()}
+    lines: list[dict[str, Any]] = []
+    for n, who in enumerate(PEOPLE):  # everyone joined a week before
+        files["general"][1].append(dce_message(snowflake_at(when(-7 * 1440 + n)),
+                                               authors[who], "", kind="GuildMemberJoin"))
+        lines.append({"type": "member_join", "platform": "discord", "community": GUILD,
+                      "ts": iso(when(-7 * 1440 + n)), "user": discord_user(who),
+                      "user_name": PEOPLE[who]})
+    for minute, channel, root, who, text, thanked in THREADED:
+        mentions = [authors[thanked]] if thanked else None
+        if root is None:
+            files[channel][1].append(dce_message(ids[minute], authors[who], text,
+                                                 mentions=mentions))
+        else:
+            thread = files.setdefault(f"{channel} - thread {root}", (dce_channel(
+                ids[root], f"thread {root}", kind="GuildPublicThread",
+                parent=(channels[channel], channel)), []))
+            thread[1].append(dce_message(ids[minute], authors[who], text))
+        line: dict[str, Any] = {
+            "type": "message", "platform": "discord", "community": GUILD,
+            "ts": iso(when(minute)), "id": ids[minute], "channel": channels[channel],
+            "author": discord_user(who), "author_name": PEOPLE[who], "text": text,
+            "channel_name": channel}
+        if root is not None:
+            line["thread"] = ids[root]
+            del line["channel_name"]
+        if thanked:
+            line["mentions"] = [discord_user(thanked)]
+        lines.append(line)
+    for name, (channel_info, messages) in files.items():
+        dce_file(folder / f"Fake - {name}.json", channel_info, messages)
+    return folder, write_jsonl(jsonl, lines)
+
+
+def test_discord_threads_in_their_own_files_are_read_in_time_order(tmp_path: Path) -> None:
+    export, jsonl = threaded_discord(tmp_path / "dce", tmp_path / "x.jsonl")
+    imported, replayed = tmp_path / "import.sqlite", tmp_path / "replay.sqlite"
+    result = runner.invoke(app, ["import", "discord", str(export), "--db", str(imported),
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    # both thank-yous acknowledge the answer given in the thread a few minutes before
+    assert (summary["messages"], summary["questions"], summary["answers"],
+            summary["acknowledgements"]) == (6, 2, 2, 2)
+    replay = runner.invoke(app, ["replay", str(jsonl), "--db", str(replayed)])
+    assert replay.exit_code == 0, replay.output
+    assert reports_of(imported, f"discord:{GUILD}") == reports_of(replayed,
+                                                                  f"discord:{GUILD}")
+
+
 def test_bad_records_are_named_the_rest_imported_exit_code_1(tmp_path: Path) -> None:
     w = SlackExportWriter()
     w.users.append(slack_user("UANN", "Ann"))

@@ -17,7 +17,13 @@ from bot.imports.slack_export import SlackExport
 from bot.imports.source import ExportError, ExportFiles
 from bot.store import Store
 from bot.store.schema import acks, answers, members, messages
-from tests.imports.export_writers import TEAM, SlackExportWriter, slack_ts, slack_user
+from tests.imports.export_writers import (
+    TEAM,
+    SlackExportWriter,
+    read_events,
+    slack_ts,
+    slack_user,
+)
 
 DAY = datetime(2025, 3, 2, 9, 0, tzinfo=UTC)
 T = [slack_ts(DAY + timedelta(minutes=m)) for m in range(40)]
@@ -94,7 +100,7 @@ def read_all(path: Path, **options: object) -> tuple[list[object], ImportReport]
     report = ImportReport()
     with ExportFiles(path) as files:
         export = SlackExport(files, report, **options)  # type: ignore[arg-type]
-        events = [e for chunk in export.events() for e in chunk]
+        events = read_events(export)
     return events, report
 
 
@@ -213,6 +219,26 @@ def test_bad_files_and_records_are_named_and_the_rest_is_read(tmp_path: Path) ->
         "general/2025-03-02.json[3]: a message without 'user'",
         "general/2025-03-03.json: not valid JSON: Expecting value (line 1, column 9)",
     ]
+
+
+def test_a_big_export_read_in_a_second_process_gives_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Big exports are read by a worker process while the engine ingests: the same events
+    in the same order, the same skipped and bad records, job after job."""
+    w = workspace()
+    w.files["help/2025-03-04.json"] = b"[{\"ts\": oops"
+    w.files["help/2025-03-05.json"] = [{"type": "message", "text": "no user",
+                                        "ts": "1741160000.000100"}]
+    path = w.zip(tmp_path / "export.zip")
+    monkeypatch.setattr("bot.imports.slack_export.JOB_BYTES", 1)  # one day a job
+    here, report_here = read_all(path, parallel=False)
+    there, report_there = read_all(path, parallel=True)
+    assert len(here) > 10 and there == here
+    assert [str(b) for b in report_there.bad] == [str(b) for b in report_here.bad] == [
+        "help/2025-03-04.json: not valid JSON: Expecting value (line 1, column 9)",
+        "help/2025-03-05.json[0]: a message without 'user'"]
+    assert report_there.skipped == report_here.skipped
+    assert report_there.notes == report_here.notes
 
 
 async def test_imported_facts_in_the_store(tmp_path: Path, store: Store) -> None:
