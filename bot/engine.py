@@ -19,7 +19,7 @@ from typing import TypeVar
 from bot import asker_evidence, changes
 from bot.config import CommunitySettings
 from bot.corrections import CorrectionResult, Corrections
-from bot.delivery import RETRY_DELAYS, Delivery, with_retries
+from bot.delivery import RETRY_DELAYS, STOP_BUDGET_S, Delivery, with_retries
 from bot.events import (
     Event,
     MarkAnswer,
@@ -115,10 +115,10 @@ class Engine:
         """Write everything submitted so far (including a batch the writer holds)."""
         await self.delivery.flush()
 
-    async def stop(self) -> None:
+    async def stop(self, budget_s: float = STOP_BUDGET_S) -> None:
         """Stop the background writer: every accepted event is written or kept in the
-        undelivered file (a clean shutdown, bounded in time)."""
-        await self.delivery.stop()
+        undelivered file within ``budget_s`` seconds (a clean shutdown, bounded in time)."""
+        await self.delivery.stop(budget_s)
 
     async def ingest_live(self, events: list[Event], *, catchup: bool,
                           retry_delays: Sequence[float]) -> None:

@@ -74,7 +74,7 @@ async def ingest(path: Path, stream: list[Event], *, batch_size: int, chunk: int
             await engine.start()
             for event in stream:
                 await engine.submit(event)
-            await engine.stop()
+            await engine.stop(budget_s=600)  # not the shutdown's time limit: all written
         else:
             for start in range(0, len(stream), chunk):
                 await engine.ingest(stream[start:start + chunk])
