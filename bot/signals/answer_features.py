@@ -18,7 +18,7 @@ import re
 
 from bot.signals.features import STOPWORDS as _STOPWORDS
 from bot.signals.questions import PING_WORDS
-from bot.signals.thanks import is_non_answer, is_thanks
+from bot.signals.thanks import is_non_answer, thanks_in
 
 _STRIP = ".,:;!?()[]{}\"'<>*~@`"
 
@@ -54,7 +54,6 @@ _YES_NO = _word_set("yes yeah yep yup no nope nah sure correct right exactly")
 _AUX = _word_set("is are was were do does did can could should would will has have am")
 _LAUGH = re.compile(r"\b(?:l+o+l+\w*|(?:ha){2,}\w*|(?:he){2,}\w*|lmf?ao+|rofl|xd+|kek)\b|"
                     r"[:;]-?[dp)(]\B", re.IGNORECASE)
-_LAUGH_HINTS = ("lol", "ha", "he", "lmao", "rofl", "xd", "kek", ":", ";")
 _SOCIAL = re.compile(
     r"^\W*(?:hi+|hello+|hey+|yo|hiya|howdy|(?:good )?(?:morning|evening|night|day)|gn|bye+|cya|"
     r"see y(?:a|ou)|"
@@ -80,69 +79,153 @@ def _tokens(text: str) -> list[str]:
     return [w for w in (w.strip(_STRIP) for w in text.lower().split()) if w]
 
 
-def answer_features(question_text: str, reply_text: str, reply_is_question: bool) -> list[float]:
-    """The cues of :data:`NAMES`, in that order, for one reply to one question."""
-    words = _tokens(reply_text)
-    q_words = _tokens(question_text)
-    content = {w for w in words if w not in _STOPWORDS and not w.isdigit()}
-    q_content = {w for w in q_words if w not in _STOPWORDS and not w.isdigit()}
-    shared_topic = (content & q_content) - PING_WORDS  # "everyone", "today" share no topic
-    shared = len(shared_topic)
+#: words without which :data:`_SUGGEST` cannot match ("it is in ..." aside)
+_SUGGEST_WORDS = _word_set("you you'll youll i'd would there there's it's sure instead should "
+                           "will called depends default")
+_LAUGH_STARTS = ("lol", "loo", "haha", "hehe", "lmao", "lmfao", "rofl", "xd", "kek")
+_EMOTICONS = (":d", ":p", ":)", ":(", ";)", ";(", ";d", ";p", ":-", ";-")
+_DIGITS = frozenset("0123456789")
+_CODE_MARKS = frozenset("`$=|")
+_PATH_MARKS = frozenset("/\\>→»")
+_EXTENSIONS = _word_set("conf cfg ini list log txt sh py js json yml yaml toml deb iso img so exe "
+                        "xml d")
+_ERROR_HINTS = ("rror", "xception", "errno", "segfault", "traceback", "panic")
+_EVERYDAY = PING_WORDS | _STOPWORDS
+_CLAUSE_ENDS = (",", ";", ":", ".", "!")
+_CLAUSE_WORDS = frozenset(("and", "then", "or"))
+#: cues that depend on the question too (the rest depend on the reply only)
+PAIR_CUES = ("overlap", "overlap_any", "overlap_share", "yes_no_to_yes_no", "question_words",
+             "no_substance")
+_INDEX = {name: i for i, name in enumerate(NAMES)}
+
+
+class ReplyCues:
+    """What a reply says on its own, computed once per message (:func:`reply_cues`): the
+    reply-only cue values (pair cues left at 0, see :func:`pair_values`), its content words,
+    its length in words, and whether it has substance of its own (anything but a shared
+    topic)."""
+
+    __slots__ = ("content", "n", "own_substance", "social_cue", "values", "yes_no")
+
+    def __init__(self, values: list[float], content: frozenset[str], n: int, yes_no: bool,
+                 own_substance: bool, social_cue: bool) -> None:
+        self.values = values
+        self.content = content
+        self.n = n
+        self.yes_no = yes_no
+        self.own_substance = own_substance
+        self.social_cue = social_cue
+
+
+class QuestionCues:
+    """What the answer decision needs of a question: its content words, and whether it
+    opens with an auxiliary verb (a yes/no question)."""
+
+    __slots__ = ("aux", "content")
+
+    def __init__(self, text: str) -> None:
+        words = _tokens(text)
+        self.content = frozenset(w for w in words if w not in _STOPWORDS and not w.isdigit())
+        self.aux = bool(words) and words[0] in _AUX
+
+
+def _instruction(raw: list[str]) -> bool:
+    """An instruction opens the reply or one of its clauses ("..., turn that off"); "see
+    you" is no instruction."""
+    opens = True
+    last = len(raw) - 1
+    for i, token in enumerate(raw):
+        word = token.strip(_STRIP)
+        if opens and word in _INSTRUCTION and not (
+                word == "see" and i < last and raw[i + 1].startswith(("ya", "you"))):
+            return True
+        opens = token.endswith(_CLAUSE_ENDS) or token in _CLAUSE_WORDS
+    return False
+
+
+def reply_cues(reply_text: str, reply_is_question: bool) -> ReplyCues:
+    """The reply-only cues of ``reply_text``. Cheap substring tests guard every pattern:
+    most replies hold none of them, and the patterns are the costly part."""
+    text = reply_text
+    lower = text.lower()
+    raw = lower.split()
+    words = [w for w in (t.strip(_STRIP) for t in raw) if w]
+    content = frozenset(w for w in words if w not in _STOPWORDS and not w.isdigit())
     n = len(words)
     word_set = set(words)
-    yes_no = bool(words) and words[0] in _YES_NO
-    # cheap substring checks first: most replies hold none of these, and the expressions
-    # are the costly part of a decision
-    lower = reply_text.lower()
-    url = ("http" in lower or "www." in lower or "URL" in reply_text) and bool(
-        _URL.search(reply_text))
-    path = any(c in reply_text for c in "/\\.>→»") or "FILEPATH" in reply_text
-    path = path and bool(_PATH.search(reply_text))
-    code = any(c in reply_text for c in "`$-()=|&") or "sudo" in lower
-    code = code and bool(_CODE.search(reply_text))
-    number = any(c.isdigit() for c in reply_text)
-    error = ("rror" in lower or "xception" in lower or "errno" in lower or "segfault" in lower
-             or "traceback" in lower or "panic" in lower or number
-             or any(c.isupper() for c in reply_text)) and bool(_ERROR.search(reply_text))
-    suggest = bool(_SUGGEST.search(reply_text))
-    social = bool(_SOCIAL.match(reply_text))
-    # an instruction opens the reply or one of its clauses ("..., turn that off")
-    instruction = any(
-        clause.split(maxsplit=1)[0].lower() in _INSTRUCTION and not _SOCIAL.match(clause)
-        for clause in _CLAUSE.split(reply_text) if clause.strip())  # not "see you"
-    # a version or a technical name alone ("migrating everything to v3") is no substance: it
-    # is as common in release chit-chat as in answers
-    # a word shared by a reply of one or two words ("coffee time") is too little topic
-    topic = shared > 0 and n > 2
-    substance = (topic or url or path or code or error or suggest or yes_no or instruction)
-    return [
-        1.0,
-        math.log1p(n) / 3.0,
-        min(len(content), 8) / 8.0,
-        len(content) / n if n else 0.0,
-        min(shared, 3) / 3.0,
-        float(shared > 0),
-        shared / len(content) if content else 0.0,
-        float(url),
-        float(path),
-        float(code),
-        float(number),
-        float(error),
-        float(suggest),
+    yes_no = n > 0 and words[0] in _YES_NO
+    chars = frozenset(text)
+    number = not chars.isdisjoint(_DIGITS)
+    url = ("http" in lower or "www." in lower or "URL" in text) and bool(_URL.search(text))
+    path = (not chars.isdisjoint(_PATH_MARKS) or "FILEPATH" in text
+            or any("." in w and w.rsplit(".", 1)[1] in _EXTENSIONS for w in words)
+            ) and bool(_PATH.search(text))
+    code = (not chars.isdisjoint(_CODE_MARKS) or " -" in text or text.startswith("-")
+            or "()" in text or "&&" in text or "sudo" in lower) and bool(_CODE.search(text))
+    error = (any(h in lower for h in _ERROR_HINTS) or "E" in text
+             or (number and ("40" in text or "500" in text))) and bool(_ERROR.search(text))
+    suggest = (not word_set.isdisjoint(_SUGGEST_WORDS) or "it is " in lower) and bool(
+        _SUGGEST.search(text))
+    social = bool(_SOCIAL.match(text))
+    instruction = not word_set.isdisjoint(_INSTRUCTION) and _instruction(raw)
+    laugh = (any(w.startswith(_LAUGH_STARTS) for w in words) or (
+        (":" in chars or ";" in chars) and any(e in lower for e in _EMOTICONS))
+             ) and bool(_LAUGH.search(text))
+    no_letters = not any(c.isalpha() for c in chars) or (
+        "EMOJI" in text and not any(c.isalpha() for c in text.replace("EMOJI", "")))
+    values = [
+        1.0,  # bias
+        math.log1p(n) / 3.0,  # words
+        min(len(content), 8) / 8.0,  # content
+        len(content) / n if n else 0.0,  # content_share
+        0.0, 0.0, 0.0,  # overlap, overlap_any, overlap_share: pair cues
+        float(url), float(path), float(code), float(number), float(error), float(suggest),
         float(yes_no),
-        float(yes_no and bool(q_words) and q_words[0] in _AUX),
-        float(reply_is_question or "?" in reply_text),
-        float(is_non_answer(reply_text)),
-        float(is_thanks(reply_text)),
-        float(bool(_ACK.match(reply_text))),
-        float(any(h in lower for h in _LAUGH_HINTS) and bool(_LAUGH.search(reply_text))),
-        float(social),
-        float(not any(c.isalpha() for c in reply_text.replace("EMOJI", ""))),
-        float("!" in reply_text),
-        float(not word_set.isdisjoint(_SELF) and word_set.isdisjoint(_YOU)),
-        float(not word_set.isdisjoint(_YOU)),
-        float(n > 0 and all(w in PING_WORDS or w in _STOPWORDS for w in words)),
-        min(len(q_content), 8) / 8.0,
+        0.0,  # yes_no_to_yes_no: pair cue
+        float(reply_is_question or "?" in text),  # asks
+        float(is_non_answer(text)),  # me_too
+        float(thanks_in(word_set, lower)),  # thanks
+        float(n <= 3 and bool(_ACK.match(text))),  # ack
+        float(laugh), float(social), float(no_letters),
+        float("!" in text),  # exclaim
+        float(not word_set.isdisjoint(_SELF) and word_set.isdisjoint(_YOU)),  # self_not_you
+        float(not word_set.isdisjoint(_YOU)),  # you
+        float(n > 0 and word_set <= _EVERYDAY),  # everyday_only
+        0.0,  # question_words: pair cue
         float(instruction),
-        float(not substance),
+        0.0,  # no_substance: pair cue
     ]
+    own = url or path or code or error or suggest or yes_no or instruction
+    return ReplyCues(values, content, n, yes_no, own, social or laugh or no_letters)
+
+
+def shared_topic(reply: ReplyCues, question: QuestionCues) -> int:
+    """How many content words the reply shares with the question (ping words such as
+    "everyone" or "today" share no topic)."""
+    if reply.content.isdisjoint(question.content):
+        return 0
+    return len((reply.content & question.content) - PING_WORDS)
+
+
+def pair_values(reply: ReplyCues, question: QuestionCues) -> tuple[float, ...]:
+    """The cues of :data:`PAIR_CUES`, in that order. A word shared by a reply of one or two
+    words ("coffee time") is too little topic to count as substance."""
+    shared = shared_topic(reply, question)
+    topic = shared > 0 and reply.n > 2
+    return (min(shared, 3) / 3.0, float(shared > 0),
+            shared / len(reply.content) if reply.content else 0.0,
+            float(reply.yes_no and question.aux), min(len(question.content), 8) / 8.0,
+            float(not (topic or reply.own_substance)))
+
+
+_PAIR_INDEX = tuple(_INDEX[name] for name in PAIR_CUES)
+
+
+def answer_features(question_text: str, reply_text: str, reply_is_question: bool) -> list[float]:
+    """The cues of :data:`NAMES`, in that order, for one reply to one question."""
+    reply = reply_cues(reply_text, reply_is_question)
+    values = list(reply.values)
+    for index, value in zip(_PAIR_INDEX, pair_values(reply, QuestionCues(question_text)),
+                            strict=True):
+        values[index] = value
+    return values

@@ -31,8 +31,16 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from operator import mul
 
-from bot.signals.answer_features import NAMES, answer_features
+from bot.signals.answer_features import (
+    NAMES,
+    PAIR_CUES,
+    QuestionCues,
+    ReplyCues,
+    pair_values,
+    reply_cues,
+)
 from bot.signals.thanks import is_non_answer
 
 MODEL_FILE = "answers.json"
@@ -47,11 +55,10 @@ GAP_FREE_S = 2 * 3600.0
 #: emoji only) keeps this share of its confidence (hand-set: the
 #: support-channel data holds too little social chatter to learn it)
 NO_SUBSTANCE_FACTOR = 0.5
-_SOCIAL_CUES = tuple(NAMES.index(n) for n in ("laugh", "social", "no_letters"))
 #: any implicit reply with no substance keeps this share: nothing but the linker says it
 #: responds to the question at all
 IMPLICIT_NO_SUBSTANCE = 0.3
-_NO_SUBSTANCE = NAMES.index("no_substance")
+_NO_QUESTION = QuestionCues("")
 
 
 @dataclass(slots=True)
@@ -61,11 +68,24 @@ class AnswerModel:
     weights: dict[str, float]
     thresholds: dict[str, float]
     meta: dict[str, object] = field(default_factory=dict)
+    _vector: tuple[float, ...] = field(init=False, repr=False, compare=False)
+    _pair: tuple[float, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._vector = tuple(self.weights.get(name, 0.0) for name in NAMES)
+        self._pair = tuple(self.weights.get(name, 0.0) for name in PAIR_CUES)
 
     def logit(self, values: list[float]) -> float:
         """Log-odds of an answer for the cue values (in :data:`NAMES` order)."""
-        w = self.weights
-        return sum(w.get(name, 0.0) * v for name, v in zip(NAMES, values, strict=True))
+        return sum(map(mul, self._vector, values))
+
+    def reply_logit(self, reply: ReplyCues) -> float:
+        """The reply-only part of the log-odds (the same for every question it may answer)."""
+        return sum(map(mul, self._vector, reply.values))
+
+    def pair_logit(self, pair: tuple[float, ...]) -> float:
+        """The part of the log-odds that depends on the question too (:data:`PAIR_CUES`)."""
+        return sum(map(mul, self._pair, pair))
 
     def to_json(self) -> str:
         """The model as JSON."""
@@ -130,14 +150,17 @@ def answer_confidence(*, question_text: str, reply_text: str, route: str, gap_s:
         # too, any fix?": never an answer, whatever later evidence says
         return 0.0
     implicit = route == "implicit"
+    reply = reply_cues(reply_text, reply_is_question)
     # An explicit reply is judged on its own text: the question's text may be gone after a
     # restart (beyond the excerpts kept), and a restart must not change a credit.
-    values = answer_features(question_text if implicit else "", reply_text, reply_is_question)
-    logit = current_model().logit(values) + gap_adjustment(gap_s)
+    question = QuestionCues(question_text) if implicit and question_text else _NO_QUESTION
+    pair = pair_values(reply, question)
+    model = current_model()
+    logit = model.reply_logit(reply) + model.pair_logit(pair) + gap_adjustment(gap_s)
     answers = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
-    if values[_NO_SUBSTANCE]:
+    if pair[-1]:  # no substance
         if not implicit:
-            if any(values[i] for i in _SOCIAL_CUES):
+            if reply.social_cue:
                 answers *= NO_SUBSTANCE_FACTOR
         elif question_text.strip():  # an unknown question: its topic cannot be judged
             answers *= IMPLICIT_NO_SUBSTANCE
