@@ -209,9 +209,11 @@ def shared_topic(reply: ReplyCues, question: QuestionCues) -> int:
 
 def pair_values(reply: ReplyCues, question: QuestionCues) -> tuple[float, ...]:
     """The cues of :data:`PAIR_CUES`, in that order. A word shared by a reply of one or two
-    words ("coffee time") is too little topic to count as substance."""
+    words ("coffee time") is too little topic to count as substance, and so is one shared by
+    a reply that opens with a greeting, laughter or emoji: the shared word is part of the
+    small talk ("good morning!" to a question about a failure "since this morning")."""
     shared = shared_topic(reply, question)
-    topic = shared > 0 and reply.n > 2
+    topic = shared > 0 and reply.n > 2 and not reply.social_cue
     return (min(shared, 3) / 3.0, float(shared > 0),
             shared / len(reply.content) if reply.content else 0.0,
             float(reply.yes_no and question.aux), min(len(question.content), 8) / 8.0,
