@@ -104,7 +104,8 @@ def links(
     if as_json:
         typer.echo(json.dumps(result.as_dict()))
     else:
-        _show("Molweni links", {"links": result.links, "answer credit vs QAP": result.qap})
+        _show("Molweni links", {"links": result.links, "answer credit vs QAP": result.qap,
+                                "per question and answerer": result.qap_by_answerer})
 
 
 @eval_app.command("questions")

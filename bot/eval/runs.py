@@ -72,15 +72,22 @@ def score_kummerfeld(
 
 @dataclass(slots=True)
 class MolweniResult:
-    """Link scores over all links, and the bot's answer credits against gold QAP pairs."""
+    """Link scores over all links, and the bot's answer credits against gold QAP pairs:
+    ``qap`` per (answer message, question) pair, ``qap_by_answerer`` per (question, member
+    who answered it). The bot credits a member once per question however many messages the
+    answer takes, and Molweni often splits one answer over several ``QAP`` messages (or a
+    ``QAP`` message and its ``Continuation``): the second count scores both sides the same
+    way, one item per question and answerer."""
 
     links: Counts = field(default_factory=Counts)
     qap: Counts = field(default_factory=Counts)
+    qap_by_answerer: Counts = field(default_factory=Counts)
 
     def as_dict(self) -> dict[str, object]:
-        """``{"precision","recall","f1","qap":{...}}`` in percent."""
+        """``{"precision","recall","f1","qap":{...},"qap_by_answerer":{...}}`` in percent."""
         out: dict[str, object] = dict(self.links.as_dict())
         out["qap"] = self.qap.as_dict()
+        out["qap_by_answerer"] = self.qap_by_answerer.as_dict()
         return out
 
 
@@ -124,6 +131,9 @@ def score_molweni(
         links, credits = predict_dialogue(dialogue, linker, detect)
         result.links.add(links, dialogue.links)
         result.qap.add(credits, dialogue.qap)
+        speaker = [u.author for u in dialogue.utterances]
+        result.qap_by_answerer.add({(q, speaker[a]) for a, q in credits},
+                                   {(q, speaker[a]) for a, q in dialogue.qap})
     return result
 
 

@@ -64,8 +64,8 @@ def test_eval_links_molweni_json(tmp_path: Path) -> None:
     result = CliRunner().invoke(eval_app, ["links", "-d", "molweni", str(path), "--json"])
     assert result.exit_code == 0, result.output
     scores = json.loads(result.output)
-    assert set(scores) == {"precision", "recall", "f1", "qap"}
-    assert set(scores["qap"]) == {"precision", "recall", "f1"}
+    assert set(scores) == {"precision", "recall", "f1", "qap", "qap_by_answerer"}
+    assert set(scores["qap"]) == set(scores["qap_by_answerer"]) == {"precision", "recall", "f1"}
 
 
 def test_eval_links_missing_file_is_a_clear_error(tmp_path: Path) -> None:

@@ -121,9 +121,32 @@ def test_molweni_links_and_answer_credit(tmp_path: Path) -> None:
     assert result.links.as_dict() == {"precision": 100.0, "recall": 100.0, "f1": 100.0}
     # one credit (1 answers question 0), and it is the gold QAP pair
     assert (result.qap.matched, result.qap.predicted, result.qap.gold) == (1, 1, 1)
+    assert (result.qap_by_answerer.matched, result.qap_by_answerer.gold) == (1, 1)
     empty = score_molweni(dialogues, NoLinker())
     assert empty.links.predicted == 0 and empty.links.recall == 0.0
     assert dialogues[0].questions == {0}
+
+
+def test_an_answer_in_two_messages_is_one_item_per_question_and_answerer(tmp_path: Path) -> None:
+    """Molweni marks both messages of a two-part answer QAP; the bot credits the member once.
+    Per message the second part is a miss; per question and answerer both sides count one."""
+    data = [
+        {
+            "id": "1",
+            "edus": [
+                {"speaker": "a", "text": "how do i install grub ?"},
+                {"speaker": "b", "text": "sudo apt install grub"},
+                {"speaker": "b", "text": "then run update-grub"},
+            ],
+            "relations": [{"x": 0, "y": 1, "type": "QAP"}, {"x": 0, "y": 2, "type": "QAP"}],
+        }
+    ]
+    path = tmp_path / "dev.json"
+    path.write_text(json.dumps(data))
+    result = score_molweni(molweni.load(path), PreviousLinker())
+    assert (result.qap.matched, result.qap.predicted, result.qap.gold) == (1, 1, 2)
+    by_answerer = result.qap_by_answerer
+    assert (by_answerer.matched, by_answerer.predicted, by_answerer.gold) == (1, 1, 1)
 
 
 def test_question_scoring() -> None:
