@@ -18,7 +18,7 @@ import re
 
 from bot.signals.features import STOPWORDS as _STOPWORDS
 from bot.signals.questions import PING_WORDS
-from bot.signals.thanks import is_non_answer, thanks_in
+from bot.signals.thanks import thanks_in
 
 _STRIP = ".,:;!?()[]{}\"'<>*~@`"
 
@@ -183,7 +183,7 @@ def reply_cues(reply_text: str, reply_is_question: bool) -> ReplyCues:
         float(yes_no),
         0.0,  # yes_no_to_yes_no: pair cue
         float(reply_is_question or "?" in text),  # asks
-        float(is_non_answer(text)),  # me_too
+        0.0,  # me_too: a "me too" never reaches the model (no answer, by rule)
         float(thanks_in(word_set, lower)),  # thanks
         float(n <= 3 and bool(_ACK.match(text))),  # ack
         float(laugh), float(social), float(no_letters),
