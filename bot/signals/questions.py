@@ -83,5 +83,23 @@ def question_score(text: str, *, channel_kind: str = "chat", thread_start: bool 
 
 
 def is_question(text: str, *, channel_kind: str = "chat", thread_start: bool = False) -> bool:
-    """True when ``text`` reads as a question in its context."""
-    return question_score(text, channel_kind=channel_kind, thread_start=thread_start) >= THRESHOLD
+    """True when ``text`` reads as a question in its context.
+
+    The same decision as ``question_score(...) >= THRESHOLD``, computed with early exits (it
+    runs on every message): a question mark alone reaches the threshold, the channel's bonus
+    never decides it, and without a question mark two of the three wordings must match.
+    """
+    clean = (_URL.sub(" ", text) if "://" in text or "<" in text else text).strip()
+    if not clean or (len(clean) <= _MAX_PING_CHARS and is_ping(clean)):
+        return False
+    if "?" in clean:
+        return True
+    if _EXCLAIM.match(clean):
+        return False
+    strong = _STRONG_START.search(clean) is not None
+    start = _QUESTION_START.search(clean) is not None
+    if strong and start:
+        return True
+    if not (strong or start):
+        return False
+    return _HELP_PHRASE.search(clean) is not None
