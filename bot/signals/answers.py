@@ -13,9 +13,10 @@ Weighted by hand, because the annotated data lacks it: the time gap (Molweni has
 timestamps) lowers the confidence of a reply that comes more than two hours after the
 question; a reply with no substance at all (no shared topic word, instruction, command, path,
 URL, technical name or number, error name or yes/no) keeps 0.3 of its confidence on an
-implicit link, and half of it on an explicit one when it also shows a social cue (laughter, a
-greeting or farewell, emoji only); the support-channel data holds too
-little social chatter to learn these. An explicit reply is
+implicit link and stays below the implicit threshold however sure the link (only the asker's
+acknowledgement can make it count), and half of it on an explicit one when it also shows
+a social cue (laughter, a greeting or farewell, emoji only); the support-channel data holds
+too little social chatter to learn these. An explicit reply is
 judged on its own text (the question's may no longer be held after a restart, and a restart
 must not change a credit); for an implicit link to a question whose text is gone, the topic
 cannot be judged and the discount does not apply.
@@ -59,6 +60,8 @@ NO_SUBSTANCE_FACTOR = 0.5
 #: responds to the question at all
 IMPLICIT_NO_SUBSTANCE = 0.3
 _NO_QUESTION = QuestionCues("")
+#: an implicit reply with no substance stays below this share of the implicit threshold
+NO_SUBSTANCE_CAP = 0.95
 
 
 @dataclass(slots=True)
@@ -158,15 +161,22 @@ def answer_confidence(*, question_text: str, reply_text: str, route: str, gap_s:
     model = current_model()
     logit = model.reply_logit(reply) + model.pair_logit(pair) + gap_adjustment(gap_s)
     answers = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
+    capped = False
     if pair[-1]:  # no substance
         if not implicit:
             if reply.social_cue:
                 answers *= NO_SUBSTANCE_FACTOR
         elif question_text.strip():  # an unknown question: its topic cannot be judged
             answers *= IMPLICIT_NO_SUBSTANCE
+            capped = True
     if not implicit or link_confidence is None:
         return answers
-    return answers * max(0.0, min(1.0, link_confidence))
+    answers *= max(0.0, min(1.0, link_confidence))
+    if capped:
+        # nothing but the linker says it responds, and nothing that it answers: it earns no
+        # credit on arrival, however sure the link; the asker's acknowledgement may lift it
+        answers = min(answers, NO_SUBSTANCE_CAP * model.thresholds.get("implicit", 1.0))
+    return answers
 
 
 def is_credited(confidence: float, route: str) -> bool:
