@@ -14,10 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-try:
-    import orjson
-except ImportError:  # a development venv made before orjson was a dependency
-    orjson = None  # type: ignore[assignment]
+import orjson
 
 UTF8_FLAG = 0x800
 
@@ -27,11 +24,10 @@ def parse_json(raw: bytes) -> Any:
     person can act on when it is not. orjson parses several times faster than the standard
     library; a file it refuses is parsed again by the standard library, which either reads it
     (numbers beyond a double, say) or says where it is broken in its usual words."""
-    if orjson is not None:
-        try:
-            return orjson.loads(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
-        except orjson.JSONDecodeError:
-            pass
+    try:
+        return orjson.loads(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
+    except orjson.JSONDecodeError:
+        pass
     try:
         return json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
