@@ -42,8 +42,8 @@ def thanks_message(state: CommunityMemory, event: Message, author: str, parent: 
         if answer is None or not answer.active or ts - answer.ts > THANKS_REACH_S:
             continue
         answer.acknowledged = True
-        batch.acks.append(Ack(f"msg:{event.id}:{helper}", answer.question_id, helper,
-                              author, ts))
+        batch.acknowledge(Ack(f"msg:{event.id}:{helper}", answer.question_id, helper,
+                              author, ts), answer.question_ts)
     if len(batch.acks) == before and not event.mentions:
         _unaddressed_thanks(state, event, author, ts, batch, window)
 
@@ -58,8 +58,9 @@ def _unaddressed_thanks(state: CommunityMemory, event: Message, author: str, ts:
         for answer in state.answers.get(utterance.id, ()):
             if answer.asker == author and answer.active:
                 answer.acknowledged = True
-                batch.acks.append(Ack(f"msg:{event.id}:{answer.answerer}",
-                                      answer.question_id, answer.answerer, author, ts))
+                batch.acknowledge(Ack(f"msg:{event.id}:{answer.answerer}",
+                                      answer.question_id, answer.answerer, author, ts),
+                                  answer.question_ts)
                 return
 
 
@@ -120,5 +121,5 @@ def reaction(state: CommunityMemory, event: Reaction, user: str, batch: FactBatc
             batch.removed_acks.add(source)
         else:
             answer.acknowledged = True
-            batch.acks.append(Ack(source, answer.question_id, answer.answerer, user,
-                                  event.ts.timestamp()))
+            batch.acknowledge(Ack(source, answer.question_id, answer.answerer, user,
+                                  event.ts.timestamp()), answer.question_ts)

@@ -81,8 +81,8 @@ class Corrections:
         batch.marked_answers.append(row)
         state.remember_answer(row)
         if actor == question.author:
-            batch.acks.append(Ack(f"mark:{answer.id}:{question.id}", question.id,
-                                  answer.author, actor, event.ts.timestamp()))
+            batch.acknowledge(Ack(f"mark:{answer.id}:{question.id}", question.id,
+                                  answer.author, actor, event.ts.timestamp()), question.ts)
         batch.corrections.append(_correction_row(event, "mark", answer.id, question.id, actor))
         return CorrectionResult(True, "marked as the answer", question.id)
 
@@ -146,8 +146,8 @@ class Corrections:
         if answer is None:
             return CorrectionResult(False, "they have not answered a question of yours yet")
         day = int(ts // DAY)
-        batch.acks.append(Ack(f"thanks:{actor}:{helper}:{day}", answer.question_id, helper,
-                              actor, ts))
+        batch.acknowledge(Ack(f"thanks:{actor}:{helper}:{day}", answer.question_id, helper,
+                              actor, ts), answer.question_ts)
         return CorrectionResult(True, "thanks recorded", answer.question_id)
 
 

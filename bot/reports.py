@@ -13,7 +13,8 @@ from bot.metrics.advocates import Advocate, rank_advocates
 from bot.metrics.health import Health, compute_health
 from bot.period import Period, weeks_since
 from bot.scope import Scope
-from bot.store import MemberFact, Store
+from bot.store import MemberFact, QuestionFact, Store
+from bot.store.metric_reads import count_peer_answers
 from bot.week_cache import week_cache
 
 
@@ -114,18 +115,25 @@ async def resolve_scope(store: Store, community: str | None) -> Scope:
 async def health(store: Store, scope: Scope, period: Period, settings: CommunitySettings
                  ) -> Health:
     """The health figures of ``scope`` over ``period``."""
-    questions = await store.question_facts(scope, period.start, period.end)
-    peer_answers = await store.peer_answer_counts(scope, period.start, period.end)
+    cache = week_cache(store)
+    questions = await cache.questions(store, scope, period.start, period.end)
+    peer_answers = count_peer_answers(
+        await cache.answers(store, scope, period.start, period.end))
     askers = {q.author for q in questions}
     members = await store.member_facts(scope, askers) if askers else {}
     return compute_health(
         questions, peer_answers,
-        active_members=await store.active_members(scope, period.start, period.end),
+        active_members=len(await cache.active(store, scope, period.start, period.end)),
         new_members=await store.new_members(scope, period.start, period.end),
         joined_at={u: m.joined_at for u, m in members.items()},
         answer_window_s=settings.answer_window_hours * 3600,
         newcomer_days=settings.newcomer_days,
     )
+
+
+async def questions(store: Store, scope: Scope, period: Period) -> list[QuestionFact]:
+    """Live questions asked in ``period`` (whole past days from the week cache)."""
+    return await week_cache(store).questions(store, scope, period.start, period.end)
 
 
 async def helpers(store: Store, scope: Scope, period: Period, settings: CommunitySettings,
@@ -135,7 +143,10 @@ async def helpers(store: Store, scope: Scope, period: Period, settings: Communit
     ``involving``: read only the answers that member gave or got; their own entry is then
     exactly what the whole leaderboard says of them (a score depends only on the member's
     answers and on those their askers gave back), at a fraction of the cost."""
-    answers = await store.answer_facts(scope, period.start, period.end, involving)
+    if involving is None:
+        answers = await week_cache(store).answers(store, scope, period.start, period.end)
+    else:
+        answers = await store.answer_facts(scope, period.start, period.end, involving)
     people = {x.asker for x in answers} | {x.answerer for x in answers}
     members: dict[str, MemberFact] = await store.member_facts(scope, people) if people else {}
     ranked = rank_advocates(answers, {u: m.joined_at for u, m in members.items()},

@@ -1,47 +1,144 @@
-"""What completed weeks cannot change, kept in memory: each week's health figures and the
-trend chart drawn from them, per community.
+"""What completed days and weeks cannot change, kept in memory per community: each whole
+past day's facts (questions, answers, who posted), each complete week's health figures and
+the trend chart drawn from them.
 
-A week's figures are dropped when this process writes something that may change them (see
-``Store.on_change``) and after ``MAX_AGE_S`` in any case (another process, an import, may
-have written). The chart is kept by the figures it shows: same figures, same picture.
+A report over any period reads its whole past days from here and only the partial days at
+either end from the database: a 90-day leaderboard asked twice reads two partial days the
+second time, not 90 days. Missing days are read with one query per kind for each run of
+consecutive days.
+
+Everything of a community from a time on is dropped when this process writes something that
+may change it (see ``Store.on_change``), and after ``MAX_AGE_S`` in any case (another
+process, an import, may have written). The chart is kept by the figures it shows: same
+figures, same picture.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from bot.metrics.health import Health
 from bot.period import Period
 from bot.scope import Scope
-from bot.store import Store
+from bot.store import AnswerFact, QuestionFact, Store
 
 MAX_AGE_S = 15 * 60
 MAX_WEEKS = 2000  # cached week figures, all communities together (a few hundred bytes each)
 MAX_CHARTS = 32  # cached PNGs (tens of kilobytes each)
+# Facts held for whole days, all communities together: about 200 bytes each, so at most
+# some 40 MB (180 days of questions and 90 of answers of a community with 1M messages).
+MAX_FACTS = 200_000
+DAY = 86400
 
 WeekKey = tuple[Scope, float, float, tuple[object, ...]]
+DayKey = tuple[Scope, str, int]  # community, kind of facts, day (since 1970-01-01 UTC)
+# A day's facts: questions and answers as tuples, who posted as a frozenset.
+DayFacts = tuple[Any, ...] | frozenset[str]
 
 
 class WeekCache:
-    """Health per (community, completed week, settings that shape it), oldest dropped first."""
+    """Per community: whole past days' facts, complete weeks' health (per settings that shape
+    it), charts; the least recently used dropped first."""
 
     def __init__(self, store: Store, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
         self.weeks: OrderedDict[WeekKey, tuple[Health, float]] = OrderedDict()
+        self.days: OrderedDict[DayKey, tuple[DayFacts, float]] = OrderedDict()
+        self.facts = 0  # held in self.days
         self.charts: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
         self.generation: dict[Scope, int] = {}  # invalidations so far, per community
+        self.loading: dict[Scope, asyncio.Lock] = {}
         store.on_change(self.invalidate)
 
     def invalidate(self, scope: Scope, since: float) -> None:
-        """Forget the weeks of ``scope`` that end after ``since``."""
+        """Forget the days and weeks of ``scope`` that end after ``since``."""
         self.generation[scope] = self.generation.get(scope, 0) + 1
         for key in [k for k in self.weeks if k[0] == scope and k[2] > since]:
             del self.weeks[key]
+        for day_key in [k for k in self.days if k[0] == scope and (k[2] + 1) * DAY > since]:
+            self._drop(day_key)
 
+    def _drop(self, key: DayKey) -> None:
+        facts, _ = self.days.pop(key)
+        self.facts -= len(facts)
+
+    # -- facts of a period --------------------------------------------------------------
+    async def questions(self, store: Store, scope: Scope, since: float, until: float
+                        ) -> list[QuestionFact]:
+        """Live questions asked in [since, until) (``Store.question_facts``)."""
+        return _joined(await self._parts(store, scope, "questions", since, until))
+
+    async def answers(self, store: Store, scope: Scope, since: float, until: float
+                      ) -> list[AnswerFact]:
+        """Counted answers given in [since, until) (``Store.answer_facts``)."""
+        return _joined(await self._parts(store, scope, "answers", since, until))
+
+    async def active(self, store: Store, scope: Scope, since: float, until: float) -> set[str]:
+        """Humans who posted in [since, until) (``Store.active_users``)."""
+        users: set[str] = set()
+        for part in await self._parts(store, scope, "active", since, until):
+            users |= part
+        return users
+
+    async def _parts(self, store: Store, scope: Scope, kind: str, since: float, until: float
+                     ) -> list[Any]:
+        """The facts of [since, until) in time order: whole past days from the cache (read
+        now if missing), the partial days at either end from the database."""
+        first = math.ceil(since / DAY)
+        last = min(math.floor(until / DAY), math.floor(time.time() / DAY))  # past days only
+        if first >= last:
+            return [await _read(store, scope, kind, since, until)]
+        parts = []
+        if since < first * DAY:
+            parts.append(await _read(store, scope, kind, since, first * DAY))
+        parts.extend(await self._days(store, scope, kind, first, last))
+        if last * DAY < until:
+            parts.append(await _read(store, scope, kind, last * DAY, until))
+        return parts
+
+    async def _days(self, store: Store, scope: Scope, kind: str, first: int, last: int
+                    ) -> list[DayFacts]:
+        lock = self.loading.setdefault(scope, asyncio.Lock())
+        async with lock:  # one reader of missing days per community (warm-up and a request)
+            now = self.clock()
+            missing = []
+            for day in range(first, last):
+                found = self.days.get((scope, kind, day))
+                if found is None or now - found[1] >= MAX_AGE_S:
+                    missing.append(day)
+            for start, end in _runs(missing):
+                generation = self.generation.get(scope, 0)
+                read = await _read_days(store, scope, kind, start, end)
+                if self.generation.get(scope, 0) != generation:
+                    # written to meanwhile: these may be stale already, not kept
+                    return [await _read(store, scope, kind, first * DAY, last * DAY)]
+                for day in range(start, end):
+                    self._keep((scope, kind, day), read.get(day, _EMPTY[kind]), now)
+            out = []
+            for day in range(first, last):
+                key = (scope, kind, day)
+                found = self.days.get(key)
+                if found is None:  # dropped to make room for later days of this same read
+                    return [await _read(store, scope, kind, first * DAY, last * DAY)]
+                self.days.move_to_end(key)
+                out.append(found[0])
+            return out
+
+    def _keep(self, key: DayKey, facts: DayFacts, made: float) -> None:
+        if key in self.days:
+            self._drop(key)
+        self.days[key] = (facts, made)
+        self.facts += len(facts)
+        while self.facts > MAX_FACTS and self.days:
+            self._drop(next(iter(self.days)))
+
+    # -- weeks and charts --------------------------------------------------------------
     async def health(self, scope: Scope, week: Period, shape: tuple[object, ...],
                      compute: Callable[[], Awaitable[Health]], now: float) -> Health:
         """The week's figures, computed once while they stay valid (only complete weeks:
@@ -73,6 +170,55 @@ class WeekCache:
         while len(self.charts) > MAX_CHARTS:
             self.charts.popitem(last=False)
         return png
+
+
+async def _read(store: Store, scope: Scope, kind: str, since: float, until: float) -> Any:
+    """One kind of facts of [since, until), from the database."""
+    if kind == "questions":
+        return await store.question_facts(scope, since, until)
+    if kind == "answers":
+        return await store.answer_facts(scope, since, until)
+    return await store.active_users(scope, since, until)
+
+async def _read_days(store: Store, scope: Scope, kind: str, first: int, last: int
+                     ) -> dict[int, DayFacts]:
+    """Whole days [first, last) of one kind, in one query, split by day."""
+    if kind == "active":
+        by_day = await store.active_users_by_day(scope, first, last)
+        return {day: frozenset(users) for day, users in by_day.items()}
+    rows = await _read(store, scope, kind, first * DAY, last * DAY)
+    split: dict[int, list[Any]] = {}
+    for row in rows:  # time order is kept within each day
+        day = int(row.ts // DAY)
+        found = split.get(day)
+        if found is None:
+            split[day] = [row]
+        else:
+            found.append(row)
+    return {day: tuple(facts) for day, facts in split.items()}
+
+
+_EMPTY: dict[str, DayFacts] = {"questions": (), "answers": (), "active": frozenset()}
+
+
+def _runs(days: list[int]) -> Iterable[tuple[int, int]]:
+    """Consecutive days as [start, end) ranges."""
+    start = None
+    for index, day in enumerate(days):
+        if start is None:
+            start = day
+        if index + 1 == len(days) or days[index + 1] != day + 1:
+            yield start, day + 1
+            start = None
+
+
+def _joined(parts: list[Any]) -> list[Any]:
+    if len(parts) == 1:
+        return list(parts[0])
+    out: list[Any] = []
+    for part in parts:
+        out.extend(part)
+    return out
 
 
 _caches: WeakKeyDictionary[Store, WeekCache] = WeakKeyDictionary()

@@ -75,3 +75,72 @@ async def test_same_figures_same_chart(store: Store) -> None:
     assert await cache.chart(("a", 1), draw) == b"png"
     assert await cache.chart(("a", 2), draw) == b"png"
     assert len(drawn) == 2
+
+
+PERIOD = Period(START - timedelta(days=1, hours=5), START + timedelta(days=4, hours=7))
+
+
+async def reported(store: Store) -> tuple[Health, list[reports.NamedAdvocate]]:
+    return (await reports.health(store, SCOPE, PERIOD, SETTINGS),
+            await reports.helpers(store, SCOPE, PERIOD, SETTINGS))
+
+
+async def afresh(store: Store) -> tuple[Health, list[reports.NamedAdvocate]]:
+    """The same reports from a second store on the same database: nothing cached."""
+    other = await Store.open(store.engine.url.render_as_string(hide_password=False))
+    try:
+        return await reported(other)
+    finally:
+        await other.close()
+
+
+async def test_whole_days_are_cached_and_writes_that_touch_them_clear_them(store: Store
+                                                                          ) -> None:
+    chat = Chat()
+    engine = Engine(store)
+    q1 = chat.msg("ann", "How do I reset my password?")
+    a1 = chat.msg("bob", "Settings, then reset", reply_to=q1)
+    q2 = chat.msg("cat", "Is there a dark mode?")
+    q3 = chat.msg("dan", "Where are the logs kept?", after=timedelta(days=1))
+    chat.msg("bob", "Under /var/log", reply_to=q3)
+    q4 = chat.msg("eve", "Can I export my data?", after=timedelta(days=1))
+    a4 = chat.msg("ann", "Yes, from your profile", reply_to=q4)
+    chat.msg("fay", "Does the API have a rate limit?", after=timedelta(days=1, hours=3))
+    await engine.ingest(chat.take())
+    first = await reported(store)
+    assert first == await afresh(store)
+    assert first[0].questions == 5 and [e.advocate.user for e in first[1]] == ["bob", "ann"]
+    cache = week_cache(store)
+    held = {(kind, day) for (_, kind, day) in cache.days}
+    assert {kind for kind, _ in held} == {"questions", "answers", "active"}
+    assert len({day for _, day in held}) == 4  # the whole days; the partial ends are read live
+    assert await reported(store) == first  # from the cache
+
+    steps = [
+        ("a thank-you days later for an answer of the first day",
+         lambda: chat.thanks("ann", "bob", after=timedelta(days=2))),
+        ("a late answer to a question of the first day",
+         lambda: chat.msg("gus", "Try the theme menu", reply_to=q2)),
+        ("a reaction acknowledging an answer", lambda: chat.react("eve", a4)),
+        ("an edit that makes a question no question",
+         lambda: chat.edit(q2, "I found the dark mode, all good")),
+        ("a deleted answer", lambda: chat.delete(a1)),
+        ("an answer marked by the asker", lambda: chat.mark("eve", a4, q4)),
+    ]
+    for what, step in steps:
+        step()
+        await engine.ingest(chat.take())
+        assert await reported(store) == await afresh(store), what
+
+    # an import of an old day: messages written now with times of the cached days
+    old = Chat(start=START + timedelta(hours=2))
+    oq = old.msg("hal", "Old question: how do I log out?", id="old-q")
+    old.msg("bob", "Top right menu", reply_to=oq, id="old-a")
+    await Engine(store).ingest(old.take())
+    imported = await reported(store)
+    assert imported == await afresh(store)
+    assert imported[0].questions == first[0].questions  # q2 stopped being one, old-q came
+
+    await store.forget(SCOPE, "bob", START.timestamp() + 86400 * 6)
+    assert await reported(store) == await afresh(store)
+    assert "bob" not in {e.advocate.user for e in (await reported(store))[1]}

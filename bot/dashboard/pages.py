@@ -137,8 +137,7 @@ async def unanswered(view: View) -> Page:
 
 async def channels(view: View) -> Page:
     """Per channel: where help happens, and where questions are left alone."""
-    questions = await view.store.question_facts(view.scope, view.period.start,
-                                                view.period.end)
+    questions = await reports.questions(view.store, view.scope, view.period)
     await view.load_names(set())
     by_channel = defaultdict(list)
     for q in questions:
@@ -166,8 +165,7 @@ async def newcomers(view: View) -> Page:
                if view.nameable(m.user_id)]
     view.members.update({m.user_id: m for m in arrived})
     await view.load_names(set())
-    questions = await view.store.question_facts(view.scope, view.period.start,
-                                                view.period.end)
+    questions = await reports.questions(view.store, view.scope, view.period)
     window = view.settings.answer_window_hours * 3600
     asked: dict[str, list[Any]] = defaultdict(list)
     for q in sorted(questions, key=lambda q: q.ts):

@@ -10,9 +10,11 @@ weight falls by up to 75% as their help becomes mutual. Steady help over several
 
 from __future__ import annotations
 
-from collections import defaultdict
+import itertools
 from dataclasses import asdict, dataclass
-from typing import Any
+from operator import itemgetter
+
+import numpy as np
 
 from bot.store.metric_reads import AnswerFact
 
@@ -40,79 +42,113 @@ class Advocate:
         return asdict(self)
 
 
-# one answer per (question, answerer), as a list for speed (a month of a large community is
-# tens of thousands): question_id, asker, ts, question_ts, is_staff, acknowledged
-_QUESTION, _ASKER, _TS, _QUESTION_TS, _STAFF, _ACK = range(6)
-
-
-def _one_per_question(answers: list[AnswerFact]) -> dict[str, list[list[Any]]]:
-    """Per answerer, one answer per question (the first message, acknowledged if any was)."""
-    pairs: dict[tuple[str, str], list[Any]] = {}
-    for question, answerer, asker, question_ts, ts, staff, acknowledged in answers:
-        if answerer == asker:
-            continue
-        key = (question, answerer)
-        found = pairs.get(key)
-        if found is None:
-            pairs[key] = [question, asker, ts, question_ts, staff, acknowledged]
-        else:
-            found[_TS] = min(found[_TS], ts)
-            found[_ACK] = found[_ACK] or acknowledged
-            found[_STAFF] = found[_STAFF] or staff
-    by_helper: dict[str, list[list[Any]]] = defaultdict(list)
-    for (_, answerer), answer in pairs.items():
-        by_helper[answerer].append(answer)
-    return by_helper
-
-
-def _when(row: list[Any]) -> float:
-    return float(row[_TS])
-
-
 def rank_advocates(answers: list[AnswerFact], joined_at: dict[str, float | None],
                    *, since: float, newcomer_days: int = 30) -> list[Advocate]:
-    """Peers by score (highest first), then staff by score."""
-    by_helper = _one_per_question(answers)
-    given: dict[tuple[str, str], int] = defaultdict(int)
-    for helper, rows in by_helper.items():
-        for row in rows:
-            given[(helper, row[_ASKER])] += 1
-    ranked: list[Advocate] = []
-    newcomer_s = newcomer_days * 86400
-    for helper, rows in by_helper.items():
-        per_asker: dict[str, list[list[Any]]] = {}
-        for row in rows:
-            found = per_asker.get(row[_ASKER])
-            if found is None:
-                per_asker[row[_ASKER]] = [row]
-            else:
-                found.append(row)
-        score = 0.0
-        newcomers: set[str] = set()
-        for asker, helped in per_asker.items():
-            if len(helped) > 1:
-                helped.sort(key=_when)
-            back = given.get((asker, helper), 0)
-            mutual = min(back, len(helped)) / max(back, len(helped)) if back else 0.0
-            joined = joined_at.get(asker)
-            pair = 0.0
-            for k, row in enumerate(helped, start=1):
-                weight = 1.0
-                if row[_ACK]:
-                    weight += ACK_BONUS
-                # newcomer(): asked within newcomer_days of joining
-                if joined is not None and 0 <= row[_QUESTION_TS] - joined <= newcomer_s:
-                    weight += NEWCOMER_BONUS
-                    newcomers.add(asker)
-                pair += weight / k
-            score += pair * (1 - MUTUAL_DAMPING * mutual)
-        weeks = {int((row[_TS] - since) // WEEK) for row in rows}
-        score *= 1 + WEEKLY_BONUS * (len(weeks) - 1)
+    """Peers by score (highest first), then staff by score.
+
+    Computed over arrays (a 90-day leaderboard of a large community is tens of thousands of
+    answers), in the order the rules above read: every sum adds its terms one by one in the
+    order a loop over the answers would (the k-th answer to a person by time, the people a
+    helper helped by their first answer), so scores round the same way whatever the size."""
+    rows = [x for x in answers if x[1] != x[2]]  # answerer != asker
+    if not rows:
+        return []
+    n = len(rows)
+
+    def column(index: int, kind: type) -> np.ndarray:
+        return np.fromiter(map(itemgetter(index), rows), kind, n)
+
+    questions = list(map(itemgetter(0), rows))
+    helpers = list(map(itemgetter(1), rows))
+    askers = list(map(itemgetter(2), rows))
+    names = list(dict.fromkeys(helpers + askers))
+    code = dict(zip(names, itertools.count()))
+    users = len(names)
+    question_code = dict(zip(dict.fromkeys(questions), itertools.count()))
+    helper = np.fromiter(map(code.__getitem__, helpers), np.int64, n)
+    asker = np.fromiter(map(code.__getitem__, askers), np.int64, n)
+    question = np.fromiter(map(question_code.__getitem__, questions), np.int64, n)
+
+    # One answer per (question, answerer): the first message's time, its question's asker
+    # and time from the first row, staff or acknowledged if any message was; kept in the
+    # order of each pair's first row.
+    order = np.argsort(question * users + helper, kind="stable")
+    key = (question * users + helper)[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    first = order[starts]
+    keep = np.argsort(first, kind="stable")
+    first = first[keep]
+    d_helper, d_asker = helper[first], asker[first]
+    d_qts = column(3, np.float64)[first]
+    d_ts = np.minimum.reduceat(column(4, np.float64)[order], starts)[keep]
+    d_staff = np.logical_or.reduceat(column(5, bool)[order], starts)[keep]
+    d_ack = np.logical_or.reduceat(column(6, bool)[order], starts)[keep]
+
+    # The k-th answer to the same person (by time; ties in first-row order) weighs 1/k.
+    joined = np.array([joined_at.get(u) for u in names], np.float64)  # None -> nan
+    waited = d_qts - joined[d_asker]
+    to_newcomer = (waited >= 0) & (waited <= newcomer_days * 86400)  # nan: False
+    weight = 1.0 + ACK_BONUS * d_ack + NEWCOMER_BONUS * to_newcomer
+    pair_key = d_helper * users + d_asker
+    by_time = np.argsort(d_ts, kind="stable")
+    by_pair = by_time[np.argsort(pair_key[by_time], kind="stable")]
+    p_key = pair_key[by_pair]
+    p_starts = np.flatnonzero(np.r_[True, p_key[1:] != p_key[:-1]])
+    p_sizes = np.diff(np.r_[p_starts, len(p_key)])
+    rank = np.arange(len(p_key)) - np.repeat(p_starts, p_sizes) + 1
+    terms = weight[by_pair] / rank
+    pair_sum = _sums_in_order(terms, p_starts, p_sizes)
+    pairs = p_key[p_starts]
+    p_helper, p_asker = pairs // users, pairs % users
+    p_newcomer = np.logical_or.reduceat(to_newcomer[by_pair], p_starts)
+    # mutual help: what the asker gave the helper back, against what they got
+    back_key = p_asker * users + p_helper
+    found = np.searchsorted(pairs, back_key)
+    found[found >= len(pairs)] = 0
+    back = np.where(pairs[found] == back_key, p_sizes[found], 0)
+    mutual = np.where(back > 0, np.minimum(back, p_sizes) / np.maximum(back, p_sizes), 0.0)
+    contribution = pair_sum * (1 - MUTUAL_DAMPING * mutual)
+
+    # A helper's score adds their pairs in the order of each pair's first answer.
+    p_first = np.minimum.reduceat(by_pair, p_starts)  # rows are in first-row order
+    by_helper = np.lexsort((p_first, p_helper))
+    h_key = p_helper[by_helper]
+    h_starts = np.flatnonzero(np.r_[True, h_key[1:] != h_key[:-1]])
+    h_sizes = np.diff(np.r_[h_starts, len(h_key)])
+    score = _sums_in_order(contribution[by_helper], h_starts, h_sizes)
+    h_users = h_key[h_starts]
+    newcomers = np.add.reduceat(p_newcomer[by_helper].astype(np.int64), h_starts)
+
+    d_order = np.argsort(d_helper, kind="stable")
+    d_key = d_helper[d_order]
+    d_starts = np.flatnonzero(np.r_[True, d_key[1:] != d_key[:-1]])
+    answers_n = np.diff(np.r_[d_starts, len(d_key)])
+    thanked = np.add.reduceat(d_ack[d_order].astype(np.int64), d_starts)
+    is_staff = np.logical_or.reduceat(d_staff[d_order], d_starts)
+    weeks = np.floor_divide(d_ts - since, WEEK).astype(np.int64)
+    weeks -= weeks.min()
+    helper_weeks = np.unique(d_helper * (int(weeks.max()) + 1) + weeks)
+    active = np.bincount(helper_weeks // (int(weeks.max()) + 1), minlength=users)
+
+    ranked = []
+    for i, user_code in enumerate(h_users.tolist()):
+        weeks_active = int(active[user_code])
+        total = float(score[i]) * (1 + WEEKLY_BONUS * (weeks_active - 1))
         ranked.append(Advocate(
-            user=helper, score=round(score, 2), is_staff=any(row[_STAFF] for row in rows),
-            answers=len(rows), people_helped=len(per_asker),
-            thanked=sum(1 for row in rows if row[_ACK]), newcomers_helped=len(newcomers),
-            active_weeks=len(weeks),
+            user=names[user_code], score=round(total, 2), is_staff=bool(is_staff[i]),
+            answers=int(answers_n[i]), people_helped=int(h_sizes[i]),
+            thanked=int(thanked[i]), newcomers_helped=int(newcomers[i]),
+            active_weeks=weeks_active,
         ))
     ranked.sort(key=lambda x: (x.is_staff, -x.score, -x.people_helped, x.user))
     return ranked
+
+
+def _sums_in_order(values: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Each group's sum, adding its values one by one from the first (as a loop would, so
+    that the result is the same to the last bit; numpy's own sums add in another order)."""
+    total = np.zeros(len(starts))
+    for k in range(int(sizes.max()) if len(sizes) else 0):
+        open_ = sizes > k
+        total[open_] += values[starts[open_] + k]
+    return total

@@ -81,7 +81,7 @@ def compute_health(
 ) -> Health:
     """Health over the questions asked in the period and the answers peers gave in it
     (``peer_answers``: per peer helper, the questions they answered; see
-    ``Store.peer_answer_counts``, the one definition of a peer answer)."""
+    ``count_peer_answers`` in the store, the one definition of a peer answer)."""
     firsts = [first_response(q, answer_window_s) for q in questions]
     answered = [f for f in firsts if f is not None]
     peer_answered = sum(

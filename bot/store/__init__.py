@@ -145,12 +145,21 @@ class Store(WeeklyQueries, PrivacyQueries, DashboardQueries, BackfillQueries, Re
 
     async def peer_answer_counts(self, scope: Scope, since: float, until: float
                                  ) -> dict[str, int]:
+        """Per peer helper, the questions they answered in [since, until)."""
+        return metric_reads.count_peer_answers(await self.answer_facts(scope, since, until))
+
+    async def active_users(self, scope: Scope, since: float, until: float) -> set[str]:
         async with self.engine.connect() as conn:
-            return await metric_reads.peer_answer_counts(conn, scope, since, until)
+            return await metric_reads.active_users(conn, scope, since, until)
+
+    async def active_users_by_day(self, scope: Scope, first_day: int, last_day: int
+                                  ) -> dict[int, set[str]]:
+        async with self.engine.connect() as conn:
+            return await metric_reads.active_users_by_day(conn, scope, first_day, last_day)
 
     async def active_members(self, scope: Scope, since: float, until: float) -> int:
-        async with self.engine.connect() as conn:
-            return await metric_reads.active_members(conn, scope, since, until)
+        """How many humans posted in [since, until)."""
+        return len(await self.active_users(scope, since, until))
 
     async def new_members(self, scope: Scope, since: float, until: float) -> int:
         async with self.engine.connect() as conn:

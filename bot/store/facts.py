@@ -91,6 +91,8 @@ class FactBatch:
     touched_questions: set[str] = field(default_factory=set)
     # the earliest message (or question answered by it) an edit or delete here changed
     edited_since: float | None = None
+    # the earliest question whose answers an acknowledgement here marks
+    acked_since: float | None = None
 
     def __bool__(self) -> bool:
         return bool(
@@ -103,11 +105,13 @@ class FactBatch:
         )
 
     def health_changed_since(self) -> float:
-        """The earliest time whose health figures this batch may change (-inf: any time).
+        """The earliest time whose report figures (health, the leaderboard) this batch may
+        change (-inf: any time).
 
         New messages and answers change their own time and their question's; edits and
-        deletes the times the engine noted; corrections, joins and leaves (a newcomer's
-        status in any week) are taken to change everything."""
+        deletes the times the engine noted; acknowledgements the time of the questions whose
+        answers they mark; corrections, joins and leaves (a newcomer's status in any week)
+        are taken to change everything."""
         if (self.corrections or self.marked_answers or self.removed_acks
                 or self.touched_questions
                 or any(m.joined_at is not None or m.left_at is not None
@@ -118,6 +122,10 @@ class FactBatch:
             if self.edited_since is None:
                 return float("-inf")
             since = self.edited_since
+        if self.acks:
+            if self.acked_since is None:  # added without their questions' time
+                return float("-inf")
+            since = min(since, self.acked_since)
         if self.messages:
             since = min(since, min(row[6] for row in self.messages))
         for answers in (self.answers, self.revised_answers):
@@ -129,6 +137,12 @@ class FactBatch:
         """Note an edit or delete of the message at ``ts`` (with the answers it gave)."""
         since = min((ts, *(x.question_ts for x in answers)))
         self.edited_since = since if self.edited_since is None else min(self.edited_since, since)
+
+    def acknowledge(self, ack: Ack, question_ts: float) -> None:
+        """Add ``ack``, which marks answers to the question asked at ``question_ts``."""
+        self.acks.append(ack)
+        self.acked_since = (question_ts if self.acked_since is None
+                            else min(self.acked_since, question_ts))
 
     def member(self, user: str) -> MemberSeen:
         seen = self.members.get(user)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, true, union, union_all
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, true, union
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.scope import Scope
@@ -111,35 +112,41 @@ async def answer_facts(
     return list(map(AnswerFact._make, rows))
 
 
-async def active_members(conn: AsyncConnection, scope: Scope, since: float, until: float) -> int:
+async def active_users(conn: AsyncConnection, scope: Scope, since: float, until: float
+                       ) -> set[str]:
     """Humans who posted in [since, until): whole days from the daily rollup, the partial
     days at either end from the messages themselves."""
     first_day = int(-(-since // DAY))  # first whole day starting at or after since
     last_day = int(until // DAY)  # whole days end before this one
-    parts = []
+    users: set[str] = set()
     if first_day < last_day:
-        parts.append(
-            select(d.c.user_id.label("user_id")).where(
-                in_scope(d, scope), d.c.day >= first_day, d.c.day < last_day
-            )
-        )
+        for day_users in (await active_users_by_day(conn, scope, first_day, last_day)).values():
+            users |= day_users
         edges = [(since, first_day * DAY), (last_day * DAY, until)]
     else:
         edges = [(since, until)]
     for start, end in edges:
         if end > start:
-            parts.append(
-                select(m.c.author.label("user_id")).where(
-                    in_scope(m, scope), m.c.ts >= start, m.c.ts < end
-                )
-            )
-    if not parts:
-        return 0
-    # count(DISTINCT) over UNION ALL: each part reads its own covering index (a DISTINCT
-    # subquery would make SQLite walk the whole community's rollup in key order instead).
-    users = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
-    query = select(func.count(users.c.user_id.distinct()))
-    return int((await conn.execute(query)).scalar_one())
+            rows = await fetch_tuples(conn, select(m.c.author).distinct().where(
+                in_scope(m, scope), m.c.ts >= start, m.c.ts < end))
+            users.update(row[0] for row in rows)
+    return users
+
+
+async def active_users_by_day(conn: AsyncConnection, scope: Scope, first_day: int,
+                              last_day: int) -> dict[int, set[str]]:
+    """Per whole day in [first_day, last_day) (days since 1970-01-01 UTC), the humans who
+    posted that day (days nobody posted are missing)."""
+    rows = await fetch_tuples(conn, select(d.c.day, d.c.user_id).where(
+        in_scope(d, scope), d.c.day >= first_day, d.c.day < last_day))
+    out: dict[int, set[str]] = {}
+    for day, user in rows:
+        found = out.get(day)
+        if found is None:
+            out[day] = {user}
+        else:
+            found.add(user)
+    return out
 
 
 def arrived(since: float, until: float) -> ColumnElement[bool]:
@@ -183,24 +190,18 @@ async def member_facts(
     return out
 
 
-async def peer_answer_counts(
-    conn: AsyncConnection, scope: Scope, since: float, until: float
-) -> dict[str, int]:
-    """Per peer helper, the questions they answered in [since, until) (one answer a question)."""
-    rows = await fetch_tuples(
-        conn,
-        select(a.c.answerer, func.count(a.c.question_id.distinct()))
-        .where(
-            in_scope(a, scope),
-            a.c.ts >= since,
-            a.c.ts < until,
-            a.c.active == true(),
-            a.c.answerer != a.c.asker,
-            a.c.answerer_is_staff == false(),
-        )
-        .group_by(a.c.answerer),
-    )
-    return {answerer: int(count) for answerer, count in rows}
+def count_peer_answers(answers: Iterable[AnswerFact]) -> dict[str, int]:
+    """Per peer helper, the questions they answered (one answer a question), from the
+    counted answers of a period (``answer_facts``): the one definition of a peer answer."""
+    answered: dict[str, set[str]] = {}
+    for x in answers:
+        if not x.answerer_is_staff:
+            found = answered.get(x.answerer)
+            if found is None:
+                answered[x.answerer] = {x.question_id}
+            else:
+                found.add(x.question_id)
+    return {helper: len(questions) for helper, questions in answered.items()}
 
 
 async def open_questions(
