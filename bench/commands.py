@@ -5,16 +5,22 @@ messages: ``/circle health``, ``helpers 7|30|90`` and ``unanswered``.
     .venv/bin/python bench/commands.py [--calls 100] [--db out/bench/reports.sqlite]
         [--pg postgresql://postgres@127.0.0.1:5432/postgres]
 
-Each command gets a freshly started runtime and ``--calls`` calls, the first after start
-included; p50, p99 and the slowest call are printed. The SQLite database is the one
-``bench/reports.py`` builds; with ``--pg`` it is copied once into the PostgreSQL database
-``innercircle_bench_commands`` on that server (kept for the next runs) and measured beside.
+Each command gets a freshly started runtime: started as ``innercircle run`` starts it, with
+its warm-up (``Runtime.warm``: what each community's first commands ask for, computed in the
+background) timed apart and awaited before the first call; then ``--calls`` calls, the first
+after start included; p50, p99 and the slowest call are printed, wall-clock and CPU. The
+clock starts 6 hours before the end of the history and moves a minute a call, so every
+period has a partial day at each end (read from the database each call, as in live use).
+The SQLite database is the one ``bench/reports.py`` builds; with ``--pg`` it is copied once
+into the PostgreSQL database ``innercircle_bench_commands`` on that server (kept for the
+next runs) and measured beside.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sqlite3
 import statistics
 import time
@@ -63,16 +69,22 @@ class BenchPlatform:
 
 
 async def measure(url: str, name: str, args: dict[str, Any], calls: int
-                  ) -> tuple[list[float], list[float]]:
+                  ) -> tuple[list[float], list[float], tuple[float, float]]:
     """Wall-clock and CPU milliseconds of each call, on a freshly started runtime (CPU: every
-    thread of this process: steadier than wall-clock on a shared machine)."""
+    thread of this process: steadier than wall-clock on a shared machine), and the warm-up's
+    (wall, CPU)."""
     store = await Store.open(url)
-    runtime = build_runtime(Settings(), store, clock=lambda: NOW)
+    minutes = [0]
+    runtime = build_runtime(Settings(), store,
+                            clock=lambda: NOW - 6 * 3600 + 60 * minutes[0])
     platform = BenchPlatform()
     invoker = Invoker("bench-user", "Bench", False)
     samples, cpus = [], []
     try:
-        for _ in range(calls):
+        started, cpu = time.perf_counter(), time.process_time()
+        await runtime.warm()
+        warm = ((time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000)
+        for minutes[0] in range(calls):
             started, cpu = time.perf_counter(), time.process_time()
             reply = await runtime.run_command(platform, SCOPE, invoker, name, dict(args))
             samples.append((time.perf_counter() - started) * 1000)
@@ -82,7 +94,7 @@ async def measure(url: str, name: str, args: dict[str, Any], calls: int
     finally:
         await runtime.engine.stop()
         await store.close()
-    return samples, cpus
+    return samples, cpus, warm
 
 
 def line(samples: list[float], cpus: list[float]) -> str:
@@ -138,12 +150,14 @@ async def main(calls: int, path: Path, pg: str | None) -> None:
     targets = [("SQLite", str(path))]
     if pg:
         targets.append(("PostgreSQL", await copy_to_postgresql(path, pg)))
-    print(f"{calls} calls each, through the runtime, over {path.name} (about 1M messages)")
+    print(f"{calls} calls each, through the runtime, over {path.name} (about 1M messages); "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     for name, args in COMMANDS:
         label = f"/circle {name} {' '.join(args.values())}".strip()
         for database, url in targets:
-            samples, cpus = await measure(url, name, args, calls)
-            print(f"{label:<22} {database:<10} {line(samples, cpus)}", flush=True)
+            samples, cpus, (warm, warm_cpu) = await measure(url, name, args, calls)
+            print(f"{label:<22} {database:<10} {line(samples, cpus)}  | warm-up {warm:6.0f} "
+                  f"(CPU {warm_cpu:5.0f}) ms", flush=True)
 
 
 if __name__ == "__main__":

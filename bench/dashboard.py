@@ -7,7 +7,10 @@ HTTP from a freshly started server (the first load after start is counted), many
 The database is the one bench/reports.py builds (built here through the real pipeline when
 it is missing or empty: several minutes). The server runs in a process of its own, with its
 clock set to the end of the stored history, and is timed from the client: request sent to
-the whole page received.
+the whole page received; the server's CPU time per request beside it. The server's clock
+starts 6 hours before the end of the history and runs, so that every period has partial days
+at its ends; its warm-up (``dashboard serve`` starts it at start) is timed and awaited before
+the first load.
 """
 
 from __future__ import annotations
@@ -72,7 +75,14 @@ async def serve(db: str, port: int) -> None:
     from bot.dashboard.app import make_app
 
     store = await Store.open(db)
-    app = await make_app(store, Settings(), clock=END.timestamp)
+    # The clock starts 6 hours before the end of the history and runs: every period has a
+    # partial day at each end, read from the database on each load as in live use.
+    started, start = time.monotonic(), END.timestamp() - 6 * 3600
+
+    def clock() -> float:
+        return start + time.monotonic() - started
+
+    app = await make_app(store, Settings(), clock=clock)
 
     @web.middleware
     async def cpu_time(request: web.Request, handler: Any) -> web.StreamResponse:
@@ -88,10 +98,12 @@ async def serve(db: str, port: int) -> None:
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     # as ``innercircle dashboard serve`` does: the weekly trends computed once at start
-    warming = asyncio.create_task(server.warm(store, Settings(), now=END.timestamp()))
-    print("ready", flush=True)
+    # (awaited here, and timed, before the first load)
+    wall, cpu = time.perf_counter(), time.process_time()
+    await server.warm(store, Settings(), now=clock())
+    print(f"ready {(time.perf_counter() - wall) * 1000:.0f} "
+          f"{(time.process_time() - cpu) * 1000:.0f}", flush=True)
     await asyncio.Event().wait()
-    warming.cancel()
 
 
 def free_port() -> int:
@@ -152,7 +164,9 @@ def main() -> None:
                               str(port)], stdout=subprocess.PIPE, text=True,
                              env={**os.environ, "PYTHONPATH": str(HERE.parent)})
     try:
-        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+        assert child.stdout is not None
+        ready, warm_wall, warm_cpu = child.stdout.readline().split()
+        assert ready == "ready"
         samples, cpu = asyncio.run(measure(args.db, port, member, args.loads, args.days))
     finally:
         child.terminate()
@@ -160,7 +174,8 @@ def main() -> None:
     kind = "PostgreSQL" if "://" in args.db else "SQLite"
     load = os.getloadavg()[0]
     print(f"{kind}, {args.days}-day period, {args.loads} loads a page from a fresh server "
-          f"(ms; load average {load:.1f} on {os.cpu_count()} CPUs):")
+          f"(ms; load average {load:.1f} on {os.cpu_count()} CPUs); the server's warm-up "
+          f"before the first load: {warm_wall} ms ({warm_cpu} ms CPU):")
     print(f"{'':<11} {'wall clock':^31}   {'server CPU':^23}")
     print(f"{'page':<11} {'first':>7} {'p50':>7} {'p99':>7} {'max':>7}   "
           f"{'first':>7} {'p50':>7} {'p99':>7}")

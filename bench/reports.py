@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import sqlite3
 import statistics
@@ -31,6 +32,7 @@ from bot.events import Message
 from bot.period import Period
 from bot.scope import Scope
 from bot.store import Store
+from bot.week_cache import week_cache
 
 BLOCK_WEEKS = 8
 SCALE = 24
@@ -62,11 +64,14 @@ async def build(store: Store, target: int, end: datetime) -> int:
     return stored
 
 
-async def timed(make) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+async def timed(make, store: Store, cold: bool) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     """Median wall-clock and CPU milliseconds (CPU: every thread of this process, so the
-    database driver's work counts; steadier than wall-clock on a shared machine)."""
+    database driver's work counts; steadier than wall-clock on a shared machine). ``cold``:
+    the week cache emptied before each run, as in a fresh ``innercircle report`` process."""
     walls, cpus = [], []
     for _ in range(RUNS):
+        if cold:
+            week_cache(store).clear()
         started, cpu = time.perf_counter(), time.process_time()
         await make()
         walls.append((time.perf_counter() - started) * 1000)
@@ -136,17 +141,25 @@ async def main(target: int, path: Path, times: int) -> None:
         totals = [await count_messages(store) for store in stores]
         print("stored messages: " + " / ".join(f"{t:,}" for t in totals)
               + f"; medians of {RUNS} runs, wall-clock (CPU)")
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; cold: nothing "
+              "cached (a fresh process); cached: whole past days from the week cache, the "
+              "partial days at either end read (the period ends 6 hours before the history)")
+        end -= timedelta(hours=6)  # a period ending at a time of day, as "now" does
         for label, days in (("week", 7), ("month", 30)):
             period = Period(end - timedelta(days=days), end)
             for name, report in (("health", reports.health), ("helpers", reports.helpers)):
-                figures = []
-                for store in stores:
-                    figures.append(await timed(
-                        lambda s=store, p=period, r=report: r(s, scope, p, settings)))
-                shown = " / ".join(f"{wall:6.1f} ms (CPU {cpu:5.1f})" for wall, cpu in figures)
-                ratio = (f"  {times}x/1x = {figures[-1][0] / figures[0][0]:.2f} "
-                         f"(CPU {figures[-1][1] / figures[0][1]:.2f})" if times > 1 else "")
-                print(f"{label:>5} {name:<8} {shown}{ratio}", flush=True)
+                for cold in (True, False):
+                    figures = []
+                    for store in stores:
+                        figures.append(await timed(
+                            lambda s=store, p=period, r=report: r(s, scope, p, settings),
+                            store, cold))
+                    shown = " / ".join(f"{wall:6.1f} ms (CPU {cpu:5.1f})"
+                                       for wall, cpu in figures)
+                    ratio = (f"  {times}x/1x = {figures[-1][0] / figures[0][0]:.2f} "
+                             f"(CPU {figures[-1][1] / figures[0][1]:.2f})" if times > 1 else "")
+                    print(f"{label:>5} {name:<8} {'cold' if cold else 'cached':<6} {shown}{ratio}",
+                          flush=True)
     finally:
         for store in stores:
             await store.close()

@@ -203,6 +203,10 @@ class Cog:
     def jobs(self) -> list[Job]:
         return []
 
+    async def warm(self, runtime: Services, scope: Scope) -> None:
+        """Right after start, in the background: compute what this feature's first command
+        in ``scope`` will ask for, so that the caches hold it (nothing by default)."""
+
 
 class Platform(Protocol):
     """What features may ask of a platform: the neutral surface, nothing more."""

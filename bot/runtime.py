@@ -90,6 +90,18 @@ class Runtime:
             await self.scheduler.drain()
             self.scheduler = None
 
+    async def warm(self) -> None:
+        """Compute once, right after start, what each community's first commands will ask
+        for (each feature's ``Cog.warm``): the first ``/circle health`` or ``helpers 90``
+        after a start is then as fast as the next. Run it as a background task."""
+        for scope in await self.store.communities():
+            for cog in self.cogs:
+                try:
+                    await cog.warm(self, scope)
+                except Exception as error:  # a cold cache is slower, never broken
+                    log.warning("warming %s for %s failed: %s", type(cog).__name__, scope,
+                                error)
+
     async def community_settings(self, scope: Scope) -> CommunitySettings:
         """config.toml's defaults with this community's ``/circle config`` changes."""
         return await self.settings_cache.get(scope)

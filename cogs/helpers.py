@@ -10,6 +10,8 @@ from bot.features import PUBLIC, Cog, Command, CommandContext, Field, Option, Re
 from bot.naming import label, may_name
 from bot.period import Period, period_from
 from bot.render.figures import SCORE_NOTE, score_parts
+from bot.scope import Scope
+from bot.services import Services
 
 PERIOD = Option("period", "choice", "Days to cover: 7, 30 or 90.", choices=("7", "30", "90"),
                 default="30")
@@ -34,6 +36,13 @@ class HelpersCog(Cog):
                     "your acknowledgement (once a day).", self.thanks,
                     (Option("member", "member", "Who helped you.", required=True),)),
         ]
+
+    async def warm(self, runtime: Services, scope: Scope) -> None:
+        """The longest period's leaderboard (its answers stay in the week cache)."""
+        span = period_from(None, None, days=max(int(c) for c in PERIOD.choices or ("90",)),
+                           now=datetime.fromtimestamp(runtime.now(), UTC))
+        await reports.helpers(runtime.store, scope, span,
+                              await runtime.community_settings(scope))
 
     async def helpers(self, ctx: CommandContext, period: str, public: bool | None) -> Reply:
         """The advocate leaderboard; staff listed apart."""

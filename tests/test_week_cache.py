@@ -5,15 +5,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
+import bot.week_cache as week_cache_module
+import cogs.health as health_cog
 from bot import reports
-from bot.config import CommunitySettings
+from bot.app import build_runtime
+from bot.config import CommunitySettings, Settings
 from bot.engine import Engine
+from bot.features import Invoker
 from bot.metrics.health import Health
 from bot.period import Period
 from bot.scope import Scope
 from bot.store import Store
 from bot.week_cache import week_cache
 from tests.chat import START, Chat
+from tests.fake_platform import FakePlatform
 
 SCOPE = Scope("other", "c1")
 WEEKS = [Period(START - timedelta(days=7 * back, hours=10),
@@ -144,3 +151,32 @@ async def test_whole_days_are_cached_and_writes_that_touch_them_clear_them(store
     await store.forget(SCOPE, "bob", START.timestamp() + 86400 * 6)
     assert await reported(store) == await afresh(store)
     assert "bob" not in {e.advocate.user for e in (await reported(store))[1]}
+
+
+async def test_warm_up_leaves_the_first_commands_nothing_to_compute_again(
+        sqlite_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    chat = Chat(start=START - timedelta(days=30))
+    for day in range(28):
+        q = chat.msg(f"asker{day % 5}", f"How do I repair thing {day}?", after=timedelta(days=1))
+        chat.msg(f"helper{day % 3}", f"Run the repair of thing {day} from Settings.",
+                 reply_to=q)
+    runtime = build_runtime(Settings(), sqlite_store, clock=lambda: START.timestamp())
+    await runtime.engine.ingest(chat.take())
+    await runtime.warm()
+    cache = week_cache(sqlite_store)
+    assert len(cache.charts) == 1 and cache.weeks
+    held = {day for (_, kind, day) in cache.days if kind == "answers"}
+    assert len(held) >= 28  # helpers 90's whole days
+
+    def no_drawing(*_: object) -> bytes:
+        raise AssertionError("the chart was drawn again")
+
+    async def no_reading(*_: object) -> object:
+        raise AssertionError("whole days were read again")
+
+    monkeypatch.setattr(health_cog, "weekly_trend_png", no_drawing)
+    monkeypatch.setattr(week_cache_module, "_read_days", no_reading)
+    for name, args in (("health", {}), ("helpers", {"period": "90"})):
+        reply = await runtime.run_command(FakePlatform(), SCOPE, Invoker("x"), name, args)
+        assert reply.tone != "error", reply.plain_text()
+    assert reply.lines[0].startswith("1. <@helper")

@@ -115,6 +115,7 @@ async def run_bot(settings: Settings, url: str, stop: asyncio.Event | None = Non
             loop.add_signal_handler(sig, stop.set)
     await runtime.engine.start()
     await runtime.start_jobs()
+    warming = asyncio.create_task(runtime.warm(), name="warm-up")
     dashboard = await start_dashboard(store, settings)
     tasks = [asyncio.create_task(adapter.start()) for adapter in adapters]
     fatal: Fatal | None = None
@@ -133,9 +134,11 @@ async def run_bot(settings: Settings, url: str, stop: asyncio.Event | None = Non
         for adapter in adapters:
             await _bounded(adapter.stop(), f"the {getattr(adapter, 'name', 'platform')} "
                            "connection")
+        warming.cancel()
         for task in tasks:
             task.cancel()
-        await _bounded(asyncio.gather(*tasks, return_exceptions=True), "the connections", 1.0)
+        await _bounded(asyncio.gather(*tasks, warming, return_exceptions=True),
+                       "the connections", 1.0)
         # Every accepted event is written or kept before anything else is closed.
         await _bounded(runtime.engine.stop(), "the event writer", STOP_BUDGET_S + 0.5)
         await _bounded(runtime.stop_jobs(), "the scheduled jobs")
