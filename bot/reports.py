@@ -147,8 +147,11 @@ async def helpers(store: Store, scope: Scope, period: Period, settings: Communit
         answers = await week_cache(store).answers(store, scope, period.start, period.end)
     else:
         answers = await store.answer_facts(scope, period.start, period.end, involving)
-    people = {x.asker for x in answers} | {x.answerer for x in answers}
-    members: dict[str, MemberFact] = await store.member_facts(scope, people) if people else {}
+    # past a few hundred members, member_facts reads them all anyway: no need to list them
+    people = ({x.asker for x in answers} | {x.answerer for x in answers}
+              if len(answers) <= 500 else None)
+    members: dict[str, MemberFact] = (await store.member_facts(scope, people)
+                                      if answers else {})
     ranked = rank_advocates(answers, {u: m.joined_at for u, m in members.items()},
                             since=period.start, newcomer_days=settings.newcomer_days)
     out = []

@@ -50,39 +50,40 @@ def rank_advocates(answers: list[AnswerFact], joined_at: dict[str, float | None]
     answers), in the order the rules above read: every sum adds its terms one by one in the
     order a loop over the answers would (the k-th answer to a person by time, the people a
     helper helped by their first answer), so scores round the same way whatever the size."""
-    rows = [x for x in answers if x[1] != x[2]]  # answerer != asker
-    if not rows:
+    n = len(answers)
+    if not n:
         return []
-    n = len(rows)
 
     def column(index: int, kind: type) -> np.ndarray:
-        return np.fromiter(map(itemgetter(index), rows), kind, n)
+        return np.fromiter(map(itemgetter(index), answers), kind, n)
 
-    questions = list(map(itemgetter(0), rows))
-    helpers = list(map(itemgetter(1), rows))
-    askers = list(map(itemgetter(2), rows))
+    helpers = list(map(itemgetter(1), answers))
+    askers = list(map(itemgetter(2), answers))
     names = list(dict.fromkeys(helpers + askers))
     code = dict(zip(names, itertools.count()))
     users = len(names)
+    questions = list(map(itemgetter(0), answers))
     question_code = dict(zip(dict.fromkeys(questions), itertools.count()))
     helper = np.fromiter(map(code.__getitem__, helpers), np.int64, n)
     asker = np.fromiter(map(code.__getitem__, askers), np.int64, n)
     question = np.fromiter(map(question_code.__getitem__, questions), np.int64, n)
+    counted = np.flatnonzero(helper != asker)  # nobody answers themselves
+    if not len(counted):
+        return []
 
     # One answer per (question, answerer): the first message's time, its question's asker
-    # and time from the first row, staff or acknowledged if any message was; kept in the
-    # order of each pair's first row.
-    order = np.argsort(question * users + helper, kind="stable")
-    key = (question * users + helper)[order]
+    # and time from the first row, staff or acknowledged if any message was. ``first`` (the
+    # first row's position) keeps the order a loop over the rows would meet them in.
+    key = question[counted] * users + helper[counted]
+    order = counted[np.argsort(key, kind="stable")]
+    key = question[order] * users + helper[order]
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     first = order[starts]
-    keep = np.argsort(first, kind="stable")
-    first = first[keep]
     d_helper, d_asker = helper[first], asker[first]
     d_qts = column(3, np.float64)[first]
-    d_ts = np.minimum.reduceat(column(4, np.float64)[order], starts)[keep]
-    d_staff = np.logical_or.reduceat(column(5, bool)[order], starts)[keep]
-    d_ack = np.logical_or.reduceat(column(6, bool)[order], starts)[keep]
+    d_ts = np.minimum.reduceat(column(4, np.float64)[order], starts)
+    d_staff = np.logical_or.reduceat(column(5, bool)[order], starts)
+    d_ack = np.logical_or.reduceat(column(6, bool)[order], starts)
 
     # The k-th answer to the same person (by time; ties in first-row order) weighs 1/k.
     joined = np.array([joined_at.get(u) for u in names], np.float64)  # None -> nan
@@ -90,49 +91,47 @@ def rank_advocates(answers: list[AnswerFact], joined_at: dict[str, float | None]
     to_newcomer = (waited >= 0) & (waited <= newcomer_days * 86400)  # nan: False
     weight = 1.0 + ACK_BONUS * d_ack + NEWCOMER_BONUS * to_newcomer
     pair_key = d_helper * users + d_asker
-    by_time = np.argsort(d_ts, kind="stable")
-    by_pair = by_time[np.argsort(pair_key[by_time], kind="stable")]
+    by_pair = np.lexsort((first, d_ts, pair_key))
     p_key = pair_key[by_pair]
     p_starts = np.flatnonzero(np.r_[True, p_key[1:] != p_key[:-1]])
     p_sizes = np.diff(np.r_[p_starts, len(p_key)])
     rank = np.arange(len(p_key)) - np.repeat(p_starts, p_sizes) + 1
-    terms = weight[by_pair] / rank
-    pair_sum = _sums_in_order(terms, p_starts, p_sizes)
+    pair_sum = _sums_in_order(weight[by_pair] / rank, p_starts, p_sizes)
     pairs = p_key[p_starts]
     p_helper, p_asker = pairs // users, pairs % users
     p_newcomer = np.logical_or.reduceat(to_newcomer[by_pair], p_starts)
     # mutual help: what the asker gave the helper back, against what they got
     back_key = p_asker * users + p_helper
-    found = np.searchsorted(pairs, back_key)
-    found[found >= len(pairs)] = 0
+    found = np.minimum(np.searchsorted(pairs, back_key), len(pairs) - 1)
     back = np.where(pairs[found] == back_key, p_sizes[found], 0)
     mutual = np.where(back > 0, np.minimum(back, p_sizes) / np.maximum(back, p_sizes), 0.0)
     contribution = pair_sum * (1 - MUTUAL_DAMPING * mutual)
 
     # A helper's score adds their pairs in the order of each pair's first answer.
-    p_first = np.minimum.reduceat(by_pair, p_starts)  # rows are in first-row order
+    p_first = np.minimum.reduceat(first[by_pair], p_starts)
     by_helper = np.lexsort((p_first, p_helper))
     h_key = p_helper[by_helper]
     h_starts = np.flatnonzero(np.r_[True, h_key[1:] != h_key[:-1]])
     h_sizes = np.diff(np.r_[h_starts, len(h_key)])
     score = _sums_in_order(contribution[by_helper], h_starts, h_sizes)
     h_users = h_key[h_starts]
-    newcomers = np.add.reduceat(p_newcomer[by_helper].astype(np.int64), h_starts)
 
-    d_order = np.argsort(d_helper, kind="stable")
-    d_key = d_helper[d_order]
-    d_starts = np.flatnonzero(np.r_[True, d_key[1:] != d_key[:-1]])
-    answers_n = np.diff(np.r_[d_starts, len(d_key)])
-    thanked = np.add.reduceat(d_ack[d_order].astype(np.int64), d_starts)
-    is_staff = np.logical_or.reduceat(d_staff[d_order], d_starts)
+    def per_helper(values: np.ndarray, of: np.ndarray) -> np.ndarray:
+        return np.bincount(of, weights=values, minlength=users)[h_users]
+
+    newcomers = per_helper(p_newcomer, p_helper)
+    answers_n = np.bincount(d_helper, minlength=users)[h_users]
+    thanked = per_helper(d_ack, d_helper)
+    is_staff = per_helper(d_staff, d_helper) > 0
     weeks = np.floor_divide(d_ts - since, WEEK).astype(np.int64)
     weeks -= weeks.min()
-    helper_weeks = np.unique(d_helper * (int(weeks.max()) + 1) + weeks)
-    active = np.bincount(helper_weeks // (int(weeks.max()) + 1), minlength=users)
+    seen = np.zeros((users, int(weeks.max()) + 1), bool)
+    seen[d_helper, weeks] = True
+    active = seen.sum(axis=1)[h_users]
 
     ranked = []
     for i, user_code in enumerate(h_users.tolist()):
-        weeks_active = int(active[user_code])
+        weeks_active = int(active[i])
         total = float(score[i]) * (1 + WEEKLY_BONUS * (weeks_active - 1))
         ranked.append(Advocate(
             user=names[user_code], score=round(total, 2), is_staff=bool(is_staff[i]),
