@@ -119,13 +119,11 @@ async def health(store: Store, scope: Scope, period: Period, settings: Community
     questions = await cache.questions(store, scope, period.start, period.end)
     peer_answers = count_peer_answers(
         await cache.answers(store, scope, period.start, period.end))
-    askers = {q.author for q in questions}
-    members = await store.member_facts(scope, askers) if askers else {}
     return compute_health(
         questions, peer_answers,
         active_members=len(await cache.active(store, scope, period.start, period.end)),
         new_members=await store.new_members(scope, period.start, period.end),
-        joined_at={u: m.joined_at for u, m in members.items()},
+        joined_at=await cache.joined_at(store, scope) if questions else {},
         answer_window_s=settings.answer_window_hours * 3600,
         newcomer_days=settings.newcomer_days,
     )

@@ -52,6 +52,7 @@ class WeekCache:
         self.days: OrderedDict[DayKey, tuple[DayFacts, float]] = OrderedDict()
         self.facts = 0  # held in self.days
         self.charts: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+        self.joined: dict[Scope, tuple[dict[str, float | None], float]] = {}
         self.generation: dict[Scope, int] = {}  # invalidations so far, per community
         self.loading: dict[Scope, asyncio.Lock] = {}
         store.on_change(self.invalidate)
@@ -63,9 +64,12 @@ class WeekCache:
             del self.weeks[key]
         for day_key in [k for k in self.days if k[0] == scope and (k[2] + 1) * DAY > since]:
             self._drop(day_key)
+        if since == float("-inf"):  # joins, leaves, forget and opt-out change join dates
+            self.joined.pop(scope, None)
 
     def clear(self) -> None:
         """Forget everything (a benchmark measuring the reports' cold path)."""
+        self.joined.clear()
         self.weeks.clear()
         self.days.clear()
         self.charts.clear()
@@ -92,6 +96,20 @@ class WeekCache:
         for part in await self._parts(store, scope, "active", since, until):
             users |= part
         return users
+
+    async def joined_at(self, store: Store, scope: Scope) -> dict[str, float | None]:
+        """When each stored member joined (``None``: not known). Only a join or leave, a
+        forget or an opt-out changes these (each clears the whole community: see
+        ``FactBatch.health_changed_since``); members first seen later are simply missing."""
+        found = self.joined.get(scope)
+        now = self.clock()
+        if found is not None and now - found[1] < MAX_AGE_S:
+            return found[0]
+        generation = self.generation.get(scope, 0)
+        joined = {user: m.joined_at for user, m in (await store.member_facts(scope)).items()}
+        if self.generation.get(scope, 0) == generation:
+            self.joined[scope] = (joined, now)
+        return joined
 
     async def _parts(self, store: Store, scope: Scope, kind: str, since: float, until: float
                      ) -> list[Any]:

@@ -133,6 +133,8 @@ async def test_whole_days_are_cached_and_writes_that_touch_them_clear_them(store
          lambda: chat.edit(q2, "I found the dark mode, all good")),
         ("a deleted answer", lambda: chat.delete(a1)),
         ("an answer marked by the asker", lambda: chat.mark("eve", a4, q4)),
+        ("a member who joins and asks",
+         lambda: (chat.join("zed"), chat.msg("zed", "How do I get started here?"))),
     ]
     for what, step in steps:
         step()
