@@ -31,9 +31,10 @@ from bot.store import AnswerFact, QuestionFact, Store
 MAX_AGE_S = 15 * 60
 MAX_WEEKS = 2000  # cached week figures, all communities together (a few hundred bytes each)
 MAX_CHARTS = 32  # cached PNGs (tens of kilobytes each)
-# Facts held for whole days, all communities together: about 200 bytes each, so at most
-# some 40 MB (180 days of questions and 90 of answers of a community with 1M messages).
-MAX_FACTS = 200_000
+# Facts held for whole days, all communities together (a question, an answer or a member
+# active that day; 150 bytes on average): at most some 25 MB. A 90-day leaderboard and
+# 12 weeks of health of a community with 1M stored messages hold about 170,000.
+MAX_FACTS = 170_000
 DAY = 86400
 
 WeekKey = tuple[Scope, float, float, tuple[object, ...]]
@@ -208,10 +209,20 @@ async def _read(store: Store, scope: Scope, kind: str, since: float, until: floa
 async def _read_days(store: Store, scope: Scope, kind: str, first: int, last: int
                      ) -> dict[int, DayFacts]:
     """Whole days [first, last) of one kind, in one query, split by day."""
+    # Held for up to MAX_AGE_S: the same member's id is kept once, not once a row (the
+    # database gives each row its own strings), which halves what a day of facts weighs.
+    names: dict[str, str] = {}
+    one = names.setdefault
     if kind == "active":
         by_day = await store.active_users_by_day(scope, first, last)
-        return {day: frozenset(users) for day, users in by_day.items()}
+        return {day: frozenset(one(u, u) for u in users) for day, users in by_day.items()}
     rows = await _read(store, scope, kind, first * DAY, last * DAY)
+    if kind == "answers":
+        rows = [AnswerFact(q, one(h, h), one(k, k), qts, ts, staff, ack)
+                for q, h, k, qts, ts, staff, ack in rows]
+    else:
+        rows = [QuestionFact(q, one(c, c), one(a, a), ts, peer, staff)
+                for q, c, a, ts, peer, staff in rows]
     split: dict[int, list[Any]] = {}
     for row in rows:  # time order is kept within each day
         day = int(row.ts // DAY)
