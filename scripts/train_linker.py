@@ -1,13 +1,19 @@
 """Train the reply-link model (``bot/signals/model/linker.json``) on Kummerfeld #ubuntu train.
 
-    .venv/bin/python scripts/train_linker.py [--data DIR] [--l2 1e-4] [--steps 400] [--tune]
+    .venv/bin/python scripts/train_linker.py [--data DIR] [--hidden 32] [--epochs 15] [--tune]
 
-Data: Kummerfeld et al. 2019 IRC disentanglement corpus, ``train/`` split, read in place from
-``$INNERCIRCLE_EVAL_DATA/irc-disentanglement-ubuntu`` (never copied). The model is a
-conditional log-linear ranker: for each annotated message, a softmax over "unlinked" and the
-candidate parents; the loss is minus the log of the probability given to any gold parent, plus
-an L2 penalty; full-batch Adam in numpy. ``--tune`` holds out every 8th train file and the
-Molweni dev tune part and prints scores for a few settings instead of writing the model.
+Data: Kummerfeld et al. 2019 IRC disentanglement corpus, ``train/`` split, and the tune half
+of Molweni DP dev (Li et al. 2020), read in place from ``$INNERCIRCLE_EVAL_DATA`` (never
+copied). The model is a softmax ranker: for each annotated message, a softmax over
+"unlinked" and the candidate parents; the loss is minus the log of the probability given to
+any gold parent, plus an L2 penalty. Each option is the sum of a few table rows
+(:func:`bot.signals.features.scan`) through one hidden ReLU layer, as Kummerfeld et al.'s
+feed-forward model (without their word embeddings). A table row is learned as its own
+weights plus the weights of each of its fields' values (so that rare combinations borrow
+from their parts); the shipped table holds the sums. Minibatch Adam in numpy.
+
+``--tune`` holds out every 8th train log and half of the Molweni tune dialogues and prints
+their scores (through the linker itself) instead of writing the model.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ from bot.signals.utterance import Utterance
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "bot" / "signals" / "model" / "linker.json"
-MAX_OPTIONS = features.CANDIDATES + 2
+ROWS = features.PER_OPTION + 1  # an option's rows and the message's row
 
 
 def data_root(arg: str | None) -> Path:
@@ -42,23 +48,33 @@ def data_root(arg: str | None) -> Path:
     return Path(os.environ.get("INNERCIRCLE_EVAL_DATA", REPO.parent / "shared" / "eval-data"))
 
 
-Rows = tuple[list[list[tuple[int, ...]]], list[list[bool]]]
+class Rows:
+    """Training messages: every option's table rows, the gold mask, each message's weight."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[int, ...]] = []
+        self.gold: list[bool] = []
+        self.starts: list[int] = [0]
+        self.weight: list[float] = []
+
+    def add(self, msg: Utterance, history: list[Utterance], gold_ids: set[int], own: int,
+            weight: float) -> None:
+        """One training message (``own``: the id that stands for "unlinked")."""
+        positions, rows, msg_row = features.scan(msg, history)
+        mask = [(own in gold_ids) if pos < 0 else (int(history[pos].id) in gold_ids)
+                for pos in positions]
+        if not any(mask):
+            return  # the gold parent is out of reach
+        per = features.PER_OPTION
+        for i in range(len(positions)):
+            self.rows.append((*rows[i * per:(i + 1) * per], msg_row))
+        self.gold.extend(mask)
+        self.starts.append(len(self.gold))
+        self.weight.append(weight)
 
 
-def _add(
-    rows: Rows, msg: Utterance, history: list[Utterance], gold_ids: set[int], own: int
-) -> None:
-    """One training message: its options and which of them are gold (``own`` = unlinked)."""
-    opts = features.options(msg, history)
-    mask = [(own in gold_ids) if pos < 0 else (int(history[pos].id) in gold_ids) for pos, _ in opts]
-    if any(mask):
-        rows[0].append([o[1] for o in opts][:MAX_OPTIONS])
-        rows[1].append(mask[:MAX_OPTIONS])
-
-
-def log_rows(logs: list[kummerfeld.Log], max_history: int) -> Rows:
-    """Training rows of Kummerfeld logs (a self-link is the unlinked option)."""
-    rows: Rows = ([], [])
+def log_rows(rows: Rows, logs: list[kummerfeld.Log], max_history: int, weight: float) -> None:
+    """Training messages of Kummerfeld logs (a self-link is the unlinked option)."""
     for log in logs:
         parents: dict[int, set[int]] = {}
         for child, parent in log.gold:
@@ -69,130 +85,177 @@ def log_rows(logs: list[kummerfeld.Log], max_history: int) -> Rows:
                 continue
             msg.is_question = is_question(msg.text)
             if index in parents:
-                _add(rows, msg, window[-max_history:], parents[index], index)
+                rows.add(msg, window[-max_history:], parents[index], index, weight)
             window.append(msg)
-    return rows
 
 
-def dialogue_rows(dialogues: list[molweni.Dialogue], max_history: int) -> Rows:
-    """Training rows of Molweni dialogues (no parent = the unlinked option)."""
-    rows: Rows = ([], [])
+def dialogue_rows(rows: Rows, dialogues: list[molweni.Dialogue], max_history: int,
+                  weight: float) -> None:
+    """Training messages of Molweni dialogues (no parent = the unlinked option)."""
     for dialogue in dialogues:
         parents: dict[int, set[int]] = {}
         for child, parent in dialogue.links:
             parents.setdefault(child, set()).add(parent)
         for index, msg in enumerate(dialogue.utterances):
             msg.is_question = is_question(msg.text)
-            gold_ids = parents.get(index, {-1})
-            _add(rows, msg, dialogue.utterances[:index][-max_history:], gold_ids, -1)
-    return rows
+            rows.add(msg, dialogue.utterances[:index][-max_history:], parents.get(index, {-1}),
+                     -1, weight)
 
 
-def arrays(rows: Rows) -> tuple[np.ndarray, np.ndarray]:
-    """Feature indices ``(N, MAX_OPTIONS, PER_OPTION)`` and gold masks ``(N, MAX_OPTIONS)``."""
-    idx_rows, gold_rows = rows
-    n = len(idx_rows)
-    idx = np.full((n, MAX_OPTIONS, features.PER_OPTION), -1, dtype=np.int32)
-    gold = np.zeros((n, MAX_OPTIONS), dtype=bool)
-    for i, (opts, mask) in enumerate(zip(idx_rows, gold_rows, strict=True)):
-        idx[i, : len(opts)] = opts
-        gold[i, : len(mask)] = mask
-    return idx, gold
+def field_slots() -> tuple[np.ndarray, int]:
+    """For every table row, the index of each of its fields' values (padded with the last
+    index, whose weights stay 0), and the number of field-value slots."""
+    per_row: list[list[int]] = [[] for _ in range(features.N_ROWS)]
+    slot = 0
+    for group, fields in features.GROUPS.items():
+        size = 1
+        for _, card in fields:
+            size *= card
+        stride = size
+        base = features.OFFSETS[group]
+        for _, card in fields:
+            stride //= card
+            for r in range(size):
+                per_row[base + r].append(slot + (r // stride) % card)
+            slot += card
+    width = max(len(r) for r in per_row)
+    out = np.full((features.N_ROWS, width), slot, dtype=np.int64)
+    for r, slots in enumerate(per_row):
+        out[r, : len(slots)] = slots
+    return out, slot + 1
 
 
-def train(
-    idx: np.ndarray, gold: np.ndarray, sw: np.ndarray, l2: float, steps: int, lr: float
-) -> np.ndarray:
-    """Full-batch Adam on the sample-weighted softmax ranking loss; returns the weights."""
-    n_feat = features.N_FEATURES
-    valid = idx[:, :, 0] >= 0
-    flat = np.where(idx >= 0, idx, features.PAD).reshape(-1)
-    w = np.zeros(n_feat)
-    m = np.zeros(n_feat)
-    v = np.zeros(n_feat)
-    n = sw.sum()
-    for step in range(1, steps + 1):
-        s = w[flat].reshape(idx.shape).sum(-1)
-        s = np.where(valid, s, -1e9)
-        s -= s.max(1, keepdims=True)
-        p = np.exp(s)
-        p /= p.sum(1, keepdims=True)
-        pg = p * gold
-        q = pg / pg.sum(1, keepdims=True)
-        err = (p - q) * sw[:, None]
-        delta = np.repeat(err[:, :, None], features.PER_OPTION, axis=2).reshape(-1)
-        grad = np.bincount(flat, weights=delta, minlength=n_feat) / n + l2 * w
-        grad[features.PAD] = 0.0
-        m = 0.9 * m + 0.1 * grad
-        v = 0.999 * v + 0.001 * grad * grad
-        w -= lr * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
-        if step % 100 == 0 or step == steps:
-            loss = -(sw * np.log(np.maximum(pg.sum(1), 1e-12))).sum() / n
-            print(f"  step {step}: loss {loss:.4f}", flush=True)
-    return w
+def train(rows: Rows, hidden: int, epochs: int, lr: float, l2: float, l2_rows: float,
+          seed: int = 0, batch: int = 2000) -> tuple[np.ndarray, np.ndarray]:
+    """Minibatch Adam on the weighted softmax ranking loss; returns ``(table, out)``.
 
-
-def model_of(w: np.ndarray, meta: dict) -> LinkModel:
-    """Wrap trained weights."""
-    return LinkModel(weights=[float(x) for x in w], meta=meta)
+    ``l2_rows`` is the penalty on a row's own weights: a stronger one pulls rarely seen
+    combinations (a long silence in a busy IRC channel) towards the sum of their parts."""
+    rng = np.random.default_rng(seed)
+    idx = np.array(rows.rows, dtype=np.int64)
+    gold = np.array(rows.gold, dtype=np.float64)
+    starts = np.array(rows.starts, dtype=np.int64)
+    weight = np.array(rows.weight, dtype=np.float64)
+    slots, n_slots = field_slots()
+    cols = hidden + 1
+    params = {
+        "own": np.zeros((features.N_ROWS, cols)),
+        "field": rng.normal(0.0, 0.1, (n_slots, cols)),
+        "bias": np.zeros(cols),
+        "out": rng.normal(0.0, 0.1, hidden),
+    }
+    params["field"][-1] = 0.0
+    moment = {k: np.zeros_like(v) for k, v in params.items()}
+    square = {k: np.zeros_like(v) for k, v in params.items()}
+    n_msgs = len(weight)
+    total = weight.sum()
+    step = 0
+    for epoch in range(epochs):
+        loss = 0.0
+        for begin in rng.permutation(np.arange(0, n_msgs, batch)):
+            end = min(begin + batch, n_msgs)
+            lo, hi = starts[begin], starts[end]
+            seg = starts[begin : end + 1] - lo
+            counts = np.diff(seg)
+            b_idx = idx[lo:hi]
+            b_gold = gold[lo:hi]
+            table = params["own"] + params["field"][slots].sum(1)
+            z = table[b_idx].sum(1) + params["bias"]
+            h = np.maximum(z[:, :hidden], 0.0)
+            s = h @ params["out"] + z[:, hidden]
+            top = np.repeat(np.maximum.reduceat(s, seg[:-1]), counts)
+            e = np.exp(s - top)
+            p = e / np.repeat(np.add.reduceat(e, seg[:-1]), counts)
+            pg = p * b_gold
+            got = np.add.reduceat(pg, seg[:-1])
+            q = pg / np.repeat(got, counts)
+            w = weight[begin:end]
+            loss -= float((w * np.log(np.maximum(got, 1e-12))).sum())
+            err = (p - q) * np.repeat(w, counts) / batch
+            dz = np.empty_like(z)
+            dz[:, hidden] = err
+            dz[:, :hidden] = (err[:, None] * params["out"]) * (z[:, :hidden] > 0)
+            g_table = np.zeros_like(table)
+            np.add.at(g_table, b_idx.ravel(), np.repeat(dz, ROWS, axis=0))
+            g_field = np.zeros_like(params["field"])
+            np.add.at(g_field, slots.ravel(), np.repeat(g_table, slots.shape[1], axis=0))
+            grads = {
+                "own": g_table + l2_rows * params["own"],
+                "field": g_field + l2 * params["field"],
+                "bias": dz.sum(0),
+                "out": h.T @ err,
+            }
+            grads["own"][features.ZERO] = 0.0
+            grads["field"][-1] = 0.0
+            step += 1
+            for k, g in grads.items():
+                moment[k] = 0.9 * moment[k] + 0.1 * g
+                square[k] = 0.999 * square[k] + 0.001 * g * g
+                params[k] -= lr * (moment[k] / (1 - 0.9**step)) / (
+                    np.sqrt(square[k] / (1 - 0.999**step)) + 1e-8)
+        print(f"  epoch {epoch + 1}: loss {loss / total:.4f}", flush=True)
+    table = params["own"] + params["field"][slots].sum(1)
+    msg_rows = slice(features.OFFSETS["msg"], features.OFFSETS["self"])
+    table[msg_rows] += params["bias"]  # every option has exactly one message row
+    table[features.ZERO] = 0.0
+    return table, params["out"]
 
 
 def main() -> None:
-    """Train (or, with ``--tune``, compare settings on held-out data)."""
+    """Train (or, with ``--tune``, score held-out data)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data")
-    parser.add_argument("--l2", type=float, default=1e-4)
-    parser.add_argument("--steps", type=int, default=400)
-    parser.add_argument("--lr", type=float, default=0.05)
-    parser.add_argument("--molweni-weight", type=float, default=5.0)
+    parser.add_argument("--hidden", type=int, default=0)
+    parser.add_argument("--epochs", type=int, default=15)
+    parser.add_argument("--lr", type=float, default=0.03)
+    parser.add_argument("--l2", type=float, default=1e-6)
+    parser.add_argument("--l2-rows", type=float, default=1e-4)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--molweni-weight", type=float, default=10.0)
+    parser.add_argument("--candidates", type=int, default=features.CANDIDATES,
+                        help=argparse.SUPPRESS)  # for --tune: try another window size
     parser.add_argument("--tune", action="store_true")
-    parser.add_argument("--tune-weights", type=float, nargs="+", default=[0.0, 2.0, 5.0, 10.0])
     args = parser.parse_args()
+    features.CANDIDATES = args.candidates
     root = data_root(args.data)
     irc = root / "irc-disentanglement-ubuntu"
-    raws = kummerfeld.find_logs([irc / "train"])
     started = time.perf_counter()
-    logs = [kummerfeld.load_log(r) for r in raws]
-    max_history = Linker.max_history
+    logs = [kummerfeld.load_log(r) for r in kummerfeld.find_logs([irc / "train"])]
     mw_tune = molweni.load(root / "molweni-dp" / "dev.json", "tune")
+    max_history = Linker.max_history
     if args.tune:
         fit = [log for i, log in enumerate(logs) if i % 8]
         held = [log for i, log in enumerate(logs) if i % 8 == 0]
         mw_fit = [d for i, d in enumerate(mw_tune) if i % 2]
         mw_held = [d for i, d in enumerate(mw_tune) if i % 2 == 0]
-        k_idx, k_gold = arrays(log_rows(fit, max_history))
-        m_idx, m_gold = arrays(dialogue_rows(mw_fit, max_history))
-        print(f"{len(k_idx)} + {len(m_idx)} rows in {time.perf_counter() - started:.0f}s")
-        for l2 in (1e-4,):
-            for weight in args.tune_weights:
-                idx = np.concatenate([k_idx, m_idx])
-                gold = np.concatenate([k_gold, m_gold])
-                sw = np.concatenate([np.ones(len(k_idx)), np.full(len(m_idx), weight)])
-                w = train(idx, gold, sw, l2, args.steps, args.lr)
-                linker = Linker(model_of(w, {}))
-                k = score_kummerfeld(held, linker).as_dict()
-                mw = score_molweni(mw_held, linker).as_dict()
-                print(f"l2={l2} molweni weight={weight}: held-out train {k}  molweni {mw}")
-        return
-    k_idx, k_gold = arrays(log_rows(logs, max_history))
-    m_idx, m_gold = arrays(dialogue_rows(mw_tune, max_history))
-    idx = np.concatenate([k_idx, m_idx])
-    gold = np.concatenate([k_gold, m_gold])
-    sw = np.concatenate([np.ones(len(k_idx)), np.full(len(m_idx), args.molweni_weight)])
-    print(f"{len(k_idx)} + {len(m_idx)} rows in {time.perf_counter() - started:.0f}s")
-    w = train(idx, gold, sw, args.l2, args.steps, args.lr)
+    else:
+        fit, mw_fit = logs, mw_tune
+    rows = Rows()
+    log_rows(rows, fit, max_history, 1.0)
+    dialogue_rows(rows, mw_fit, max_history, args.molweni_weight)
+    print(f"{len(rows.weight)} messages, {len(rows.gold)} options "
+          f"in {time.perf_counter() - started:.0f}s", flush=True)
+    table, out = train(rows, args.hidden, args.epochs, args.lr, args.l2, args.l2_rows,
+                       args.seed)
     meta = {
         "trained_on": "Kummerfeld et al. 2019 #ubuntu train/ (153 logs, CC-BY-4.0) and the "
         "tune half of Molweni DP dev (Li et al. 2020, Apache-2.0)",
-        "molweni_weight": args.molweni_weight,
         "script": "scripts/train_linker.py",
-        "l2": args.l2,
-        "steps": args.steps,
-        "messages": len(idx),
-        "n_features": features.N_FEATURES,
+        "hidden": args.hidden, "epochs": args.epochs, "lr": args.lr, "l2": args.l2,
+        "l2_rows": args.l2_rows,
+        "seed": args.seed, "molweni_weight": args.molweni_weight,
+        "messages": len(rows.weight), "rows": features.N_ROWS,
         "candidates": features.CANDIDATES,
     }
-    OUT.write_text(model_of(w, meta).to_json() + "\n", encoding="utf-8")
+    model = LinkModel(table=table, out=out, meta=meta)
+    if args.tune:
+        linker = Linker(model)
+        features.clear_caches()
+        k = score_kummerfeld(held, linker).as_dict()
+        mw = score_molweni(mw_held, linker).as_dict()
+        print(f"held-out train {k}  molweni {mw}  ({time.perf_counter() - started:.0f}s)")
+        return
+    OUT.write_text(model.to_json() + "\n", encoding="utf-8")
     print(f"wrote {OUT} in {time.perf_counter() - started:.0f}s")
 
 

@@ -1,10 +1,14 @@
 """Features for reply linking: what the linker knows about a message and a candidate parent.
 
 Everything that depends on one message only (its words, its addressee, its author's name) is
-computed once per message and cached by id (:func:`info`). Pair features are packed into a
-few conjunction indices (distance x same author x question x latest-of-author, addressing
-both ways, time gap x word overlap, ...) so that scoring a candidate is four table look-ups.
-The model (:mod:`bot.signals.model`) holds one weight per index.
+computed once per message and cached by id (:func:`info`). What depends on the window (the
+names in it, who addressed whom, each author's latest message) is carried from one message
+of a channel to the next instead of being rebuilt (:class:`Window`). Every option (a
+candidate parent, or "starts something new") is a few rows of the model's tables: the facts
+are packed into conjunction groups (distance x same author x rank of the candidate among its
+author's messages x question, addressing both ways, time gap x word overlap, the candidate's
+own facts, ...) listed in :data:`GROUPS`. The model (:mod:`bot.signals.model`) sums an
+option's rows and the message's own row, and scores them with one small hidden layer.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ _GREETING = re.compile(
     r"morning|evening)\b",
     re.IGNORECASE,
 )
+_GREETING_INITIALS = frozenset("hygme")  # first letters of the greetings above ("" is not in)
 _STOPWORD_TEXT = """
 the and for you your are was were but not with that this have has had what when where
 which who why how can could would should will just like then than there their them they
@@ -47,7 +52,8 @@ def norm_name(name: str) -> str:
 class Info:
     """Per-message facts the linker needs, computed once and cached by message id."""
 
-    __slots__ = ("author", "content", "first", "greet", "marked", "name", "text", "thanks", "words")
+    __slots__ = ("addr", "author", "code", "content", "first", "greet", "marked", "name", "text",
+                 "thanks", "words")
 
     def __init__(self, msg: Utterance, names: dict[str, str]) -> None:
         self.text = msg.text
@@ -66,8 +72,19 @@ class Info:
         first_raw = raw[0] if raw else ""
         self.first = first_raw.strip(_STRIP).rstrip(_NAME_STRIP)
         self.marked = first_raw.startswith("@") or first_raw.endswith((":", ","))
-        self.greet = bool(_GREETING.match(lower))
-        self.thanks = thanks_in(self.words, lower)
+        #: the first word when the message opens with it as an address ("bob:", "@bob")
+        self.addr = self.first if self.marked else None
+        self.greet = bool(self.first[:1] in _GREETING_INITIALS and _GREETING.match(lower))
+        self.thanks = thanks = thanks_in(self.words, lower)
+        #: the message's own facts as a candidate parent (CAND group, question digit excluded)
+        self.code = (((_length(len(raw)) * 2 + ("http" in lower or "www." in lower)) * 2
+                      + self.greet) * 2 + thanks) * 2 + self.marked
+
+
+def _length(n_words: int) -> int:
+    """Bucket of a length in words: 1, 2-3, 4-7, 8-15, more."""
+    return (0 if n_words <= 1 else 1 if n_words <= 3 else 2 if n_words <= 7
+            else 3 if n_words <= 15 else 4)
 
 
 _CACHE_LIMIT = 20_000
@@ -84,8 +101,8 @@ class SignalCache:
     def __init__(self) -> None:
         self.infos: dict[str, Info] = {}
         self.names: dict[str, str] = {}
-        #: per message id: (the message, its window newest first, itself included)
-        self.windows: dict[str, tuple[Utterance, list[tuple[Utterance, Info]]]] = {}
+        #: per message id: (the message, its info, the window it was linked against)
+        self.windows: dict[str, tuple[Utterance, Info, Window]] = {}
 
     def clear(self) -> None:
         self.infos.clear()
@@ -113,14 +130,14 @@ def info(msg: Utterance, cache: SignalCache = OFFLINE) -> Info:
 # ---- feature layout -------------------------------------------------------------------------
 
 #: candidates looked at by position (most recent first); addressed authors are found further back
-CANDIDATES = 12
+CANDIDATES = 20
 
 #: beyond this distance a candidate must be related to the message (same author, a question,
 #: a name either way, a shared word) to be considered at all
 NEAR = 6
 
 _DIST_BUCKET = [0, 0, 1, 2, 3, 4, 5, 6, 6, 7, 7, 7, 8, 8, 8, 8]  # index = distance (1-based)
-N_DIST = 11  # 0..8 above, 9 = 16..25, 10 = farther (only reached through addressing)
+N_DIST = 11  # 0..8 above, 9 = 16..25, 10 = farther
 
 
 def dist_bucket(distance: int) -> int:
@@ -132,90 +149,195 @@ def dist_bucket(distance: int) -> int:
 
 def time_bucket(gap: float) -> int:
     """Bucket of a time gap in seconds: 0, <=1 min, <=2, <=5, <=10, <=30 min, more."""
-    if gap <= 0:
-        return 0
-    if gap <= 60:
-        return 1
-    if gap <= 120:
-        return 2
-    if gap <= 300:
-        return 3
-    if gap <= 600:
-        return 4
-    if gap <= 1800:
-        return 5
-    return 6
+    return bisect_left(_TIME_BOUNDS, gap)
 
 
 N_TIME = 7
-N_OVERLAP = 4
-
-# Offsets of the feature blocks in the weight vector.
-# Every candidate block is doubled by "culture": does anyone in the window address people by
-# name (IRC) or not (names stripped, or a platform where people use replies instead)?
-# A: distance x same author x candidate is question x candidate is its author's latest
-OFF_A = 0
-N_A = N_DIST * 8 * 2
-# B: how msg refers to candidate (4) x how candidate refers to msg's author (3) x latest (2)
-OFF_B = OFF_A + N_A
-N_B = 4 * 3 * 2 * 2
-# C: time gap x word overlap
-OFF_C = OFF_B + N_B
-N_C = N_TIME * N_OVERLAP
-# D: msg is question x candidate thanks x msg author's last message addressed this author
-#    x candidate is msg author's own latest message
-OFF_D = OFF_C + N_C
-N_D = 16 * 2
-# Unlinked ("starts a conversation") option, message-level:
-# E: bias x msg is question x msg addressing (none / marked name unknown / known author)
-OFF_E = OFF_D + N_D
-N_E = 2 * 3 * 2 * 2
-# F: msg author seen in the window x gap since previous message
-OFF_F = OFF_E + N_E
-N_F = 2 * N_TIME
-# G: greeting x thanks x history empty
-OFF_G = OFF_F + N_F
-N_G = 8
-#: a padding index whose weight stays 0
-PAD = OFF_G + N_G
-N_FEATURES = PAD + 1
-PER_OPTION = 4
-
-
 _TIME_BOUNDS = (0, 60, 120, 300, 600, 1800)
-_A_BASE = [
-    [OFF_A + culture * (N_A // 2) + dist_bucket(d) * 8 for d in range(CANDIDATES + 1)]
-    for culture in (0, 1)
-]
+
+#: The conjunction groups: each a table of the model, indexed by the mixed-radix number of
+#: its fields (the first field most significant). A candidate option is one row of each
+#: PAIR group and of CAND; the unlinked option one row of SELF; every option of a message
+#: also gets the message's MSG row.
+GROUPS: dict[str, tuple[tuple[str, int], ...]] = {
+    # distance bucket, same author, rank among its author's messages in the window (0 =
+    # latest), candidate is a question, the message's author spoke since the candidate
+    "pos": (("dist", N_DIST), ("same", 2), ("rank", 4), ("question", 2), ("spoke_since", 2)),
+    # how the message refers to the candidate's author (0 not, 1 addressed to someone else,
+    # 2 name anywhere, 3 addressed or mentioned); how the candidate refers to the message's
+    # author (0, 1 name anywhere, 2 addressed); latest of its author; culture (does anyone in
+    # the window address people by name); how often the two authors addressed each other in
+    # the window; the message's author last addressed this author; the candidate addresses
+    # someone else of the window
+    "addr": (("how", 4), ("back", 3), ("latest", 2), ("culture", 2), ("talked", 3),
+             ("prev_addr", 2), ("to_other", 2)),
+    # time gap, content words shared (0..3+), share of the smaller message's content words
+    # (0 none, 1 some, 2 at least half), the message is a question
+    "text": (("gap", N_TIME), ("overlap", 4), ("cover", 3), ("msg_question", 2)),
+    # the message is a question, the candidate thanks, the message's author last addressed
+    # this author, the candidate is the message author's own latest message, culture
+    "misc": (("msg_question", 2), ("thanks", 2), ("prev_addr", 2), ("own_latest", 2),
+             ("culture", 2)),
+    # the candidate's own facts: question, length in words (1, 2-3, 4-7, 8-15, more), URL,
+    # greeting, thanks, opens with a name or a mark ("bob:", "@bob")
+    "cand": (("question", 2), ("length", 5), ("url", 2), ("greet", 2), ("thanks", 2),
+             ("marked", 2)),
+    # the message's own facts, shared by all its options
+    "msg": (("culture", 2), ("question", 2), ("length", 5), ("url", 2), ("greet", 2),
+            ("thanks", 2), ("marked", 2)),
+    # the unlinked option: addressing (0 none, 1 marked but unknown name, 2 a known name),
+    # its author already spoke in the window, gap since the last message, empty window,
+    # question, culture, greeting, thanks
+    "self": (("addressing", 3), ("seen", 2), ("gap", N_TIME), ("empty", 2), ("question", 2),
+             ("culture", 2), ("greet", 2), ("thanks", 2)),
+}
+
+
+def _size(group: str) -> int:
+    n = 1
+    for _, card in GROUPS[group]:
+        n *= card
+    return n
+
+
+OFFSETS: dict[str, int] = {}
+_o = 0
+for _g in GROUPS:
+    OFFSETS[_g] = _o
+    _o += _size(_g)
+#: a row that adds nothing (pads the unlinked option to PER_OPTION rows)
+ZERO = _o
+N_ROWS = ZERO + 1
+#: table rows per option (the MSG row comes on top)
+PER_OPTION = 5
+del _o, _g
+
+_POS, _ADDR, _TEXT, _MISC = OFFSETS["pos"], OFFSETS["addr"], OFFSETS["text"], OFFSETS["misc"]
+_CAND, _MSG, _SELF = OFFSETS["cand"], OFFSETS["msg"], OFFSETS["self"]
+_CAND_Q = _size("cand") // 2  # the candidate's question digit
+#: the POS group's row base by distance (32: the stride of "dist"); farther: bucket 10
+_DIST_ROW = [_POS + dist_bucket(d) * 32 for d in range(CANDIDATES + 1)]
+_FAR_ROW = _POS + 10 * 32
+_CAND_BASE = (_CAND, _CAND + _CAND_Q)  # by "the candidate is a question"
+
+
+class Window:
+    """The last ``CANDIDATES`` messages of a channel (newest first) and what is known about
+    them together: author names, each author's latest message, who addressed whom by name.
+    Carried from one message of the channel to the next and updated in place (:meth:`push`
+    is a few dictionary updates)."""
+
+    __slots__ = ("authors", "entries", "head", "latest", "names", "pairs", "seq")
+
+    def __init__(self) -> None:
+        #: (message, info, how many messages its author had posted by then): the rank of an
+        #: entry among its author's messages is ``seq[author]`` minus that number
+        self.entries: list[tuple[Utterance, Info, int]] = []
+        self.head: Utterance | None = None  # the newest message pushed
+        self.seq: dict[str, int] = {}  # author id -> messages pushed so far
+        self.names: dict[str, int] = {}  # name -> messages in the window
+        self.authors: dict[str, int] = {}  # author id -> messages in the window
+        self.latest: dict[str, Info] = {}  # author id -> info of their latest message
+        self.pairs: dict[tuple[str, str], int] = {}  # (name, addressed first word) -> count
+
+    def push(self, msg: Utterance, m: Info) -> None:
+        """Add ``msg`` (and drop the oldest message when full)."""
+        author = msg.author
+        entries = self.entries
+        seq = self.seq
+        count = seq[author] = seq.get(author, 0) + 1
+        names = self.names
+        authors = self.authors
+        pairs = self.pairs
+        if len(entries) >= CANDIDATES:
+            old, oi, _ = entries.pop()
+            _dec(names, oi.name)
+            if _dec(authors, old.author):
+                del self.latest[old.author]
+            if oi.marked:
+                _dec(pairs, (oi.name, oi.first))
+        entries.insert(0, (msg, m, count))
+        names[m.name] = names.get(m.name, 0) + 1
+        authors[author] = authors.get(author, 0) + 1
+        self.latest[author] = m
+        if m.marked:
+            key = (m.name, m.first)
+            pairs[key] = pairs.get(key, 0) + 1
+        self.head = msg
+
+
+def _dec(counts: dict, key: object) -> bool:
+    """Count ``key`` down; True when it is gone."""
+    left = counts[key] - 1
+    if left:
+        counts[key] = left
+        return False
+    del counts[key]
+    return True
+
+
+def _window(history: Sequence[Utterance], cache: SignalCache) -> Window:
+    """The window of the last ``CANDIDATES`` messages of ``history``.
+
+    When ``history`` is the window of the previous call plus that call's message (the usual
+    case: one channel's messages in order), the previous call's window is carried over (or
+    reused as it is when the same message is scored again); otherwise it is rebuilt.
+    """
+    n = len(history)
+    win = Window()
+    if not n:
+        return win
+    last = history[-1]
+    carried = cache.windows.get(last.id)
+    if carried is not None and carried[0] is last:
+        kept = carried[2]
+        if kept.head is last:
+            if len(kept.entries) == (n if n < CANDIDATES else CANDIDATES):
+                return kept
+        elif kept.head is (history[-2] if n > 1 else None) and len(kept.entries) == (
+                n - 1 if n <= CANDIDATES else CANDIDATES):
+            kept.push(last, carried[1])
+            return kept
+    for msg in history[-CANDIDATES:]:
+        win.push(msg, info(msg, cache))
+    return win
 
 
 def options(msg: Utterance, history: Sequence[Utterance], cache: SignalCache = OFFLINE
             ) -> list[tuple[int, tuple[int, ...]]]:
-    """Candidate parents of ``msg`` and their feature indices, unlinked option first.
+    """Candidate parents of ``msg`` and their table rows, unlinked option first.
 
-    Each entry is ``(position in history or -1 for unlinked, PER_OPTION feature indices)``.
+    Each entry is ``(position in history or -1 for unlinked, PER_OPTION + 1 rows)``; the last
+    row is the message's MSG row (the same for every option).
     """
-    out: list[tuple[int, tuple[int, ...]]] = []
-    _scan(msg, history, None, out, cache)
-    return out
+    positions, rows, msg_row = scan(msg, history, cache)
+    return [(pos, (*rows[i * PER_OPTION:(i + 1) * PER_OPTION], msg_row))
+            for i, pos in enumerate(positions)]
+
+
+def scan(msg: Utterance, history: Sequence[Utterance], cache: SignalCache = OFFLINE
+         ) -> tuple[list[int], list[int], int]:
+    """The options of ``msg``: their positions in ``history`` (-1 first: unlinked), their
+    table rows (``PER_OPTION`` each, flat) and the message's MSG row."""
+    positions: list[int] = []
+    rows: list[int] = []
+    msg_row = _scan(msg, history, cache, None, (positions, rows))
+    return positions, rows, msg_row
 
 
 def best(msg: Utterance, history: Sequence[Utterance], weights: Sequence[float],
          cache: SignalCache = OFFLINE) -> int:
-    """Position in ``history`` of the best-scoring option under ``weights`` (-1: unlinked)."""
-    return _scan(msg, history, weights, None, cache)
+    """Position in ``history`` of the best option of a linear model (one weight per row;
+    -1: unlinked). The MSG row is the same for every option, so it is left out."""
+    return _scan(msg, history, cache, weights, None)
 
 
-def _scan(
-    msg: Utterance,
-    history: Sequence[Utterance],
-    w: Sequence[float] | None,
-    out: list[tuple[int, tuple[int, ...]]] | None,
-    cache: SignalCache,
-) -> int:
-    """Enumerate the options; collect them in ``out`` or return the best under ``w``.
+def _scan(msg: Utterance, history: Sequence[Utterance], cache: SignalCache,
+          w: Sequence[float] | None, out: tuple[list[int], list[int]] | None) -> int:
+    """Enumerate the options of ``msg``: collect their positions and rows in ``out`` (and
+    return the MSG row), or return the best position under the linear weights ``w``.
 
-    One function serves training (``out``) and the live linker (``w``), so both always see
+    One function serves training, the hidden-layer model and the linear model, so all see
     the same features. Written for speed: this runs once per chat message.
     """
     m = info(msg, cache)
@@ -223,23 +345,26 @@ def _scan(
     mentions = msg.mentions
     m_author = msg.author
     m_ts = msg.ts
-    m_q = msg.is_question
+    m_q = 1 if msg.is_question else 0
     m_name = m.name
     m_words = m.words
     m_content = m.content
-    infos = _window(history, n, cache)
-    # msg's addressee: a first word matching a recent author, or a platform mention
-    known = {ci.name for _, ci in infos}
-    culture = 0
-    for _, ci in infos:
-        if ci.marked and ci.first in known:
-            culture = 1
-            break
+    n_content = len(m_content)
+    win = _window(history, cache)
+    windows = cache.windows
+    if len(windows) >= _CACHE_LIMIT:
+        windows.clear()
+    windows[msg.id] = (msg, m, win)
+    entries = win.entries
+    known = win.names
+    pairs = win.pairs
     addressee = m.first if m.first in known else None
     if addressee is not None or mentions:
         culture = 1  # this message itself addresses someone
-    dists: Sequence[int] = range(1, len(infos) + 1)
-    scan = infos
+    else:
+        culture = 1 if any(to in known for _, to in pairs) else 0
+    far_dist = 0
+    far: tuple[Utterance, Info, int] | None = None
     if addressee is None and m.marked and n > CANDIDATES and m.first not in _STOPWORDS:
         # addressed to someone who spoke before the window: look further back once
         first = m.first
@@ -250,129 +375,115 @@ def _scan(
             if name is None:
                 name = norm_name(display)
             if name == first:
-                ci = info(cand, cache)
-                scan = [*infos, (cand, ci)]
-                dists = [*dists, n - pos]
-                addressee = m.first
+                # its rank: all its author's messages in the window are newer
+                far = (cand, info(cand, cache),
+                       win.seq.get(cand.author, 0) - win.authors.get(cand.author, 0))
+                far_dist = n - pos
+                addressee = first
                 break
-    windows = cache.windows
-    if len(windows) >= _CACHE_LIMIT:
-        windows.clear()
-    windows[msg.id] = (msg, [(msg, m), *infos[: CANDIDATES - 1]])
-    # msg author's previous message, and whom it addressed
-    own_prev_addr = None
-    for cand, ci in infos:
-        if cand.author == m_author:
-            own_prev_addr = ci.first if ci.marked else None
-            break
+    own = win.latest.get(m_author)
+    own_prev_addr = own.addr if own is not None else None
     others = m.marked  # msg starts with "name:" or "@name" or similar
-    a_base = _A_BASE[culture]
-    b_base = OFF_B + culture * 24
-    d_base = OFF_D + culture * 16 + m_q * 8
-    seen_author = False
-    seen: set[str] = set()
-    any_mention = bool(mentions)
+    dist_row = _DIST_ROW
+    positions = [-1]
+    rows = [0, ZERO, ZERO, ZERO, ZERO]
     best_pos = -1
     best_score = -1e300
-    for dist, (cand, ci) in zip(dists, scan, strict=True):
+    spoke = 0
+    any_mention = bool(mentions)
+    misc_base = _MISC + m_q * 16 + culture
+    text_base = _TEXT + m_q
+    addr_base = _ADDR + culture * 12
+    cand_base = _CAND_BASE
+    # beyond NEAR, only messages related to this one are candidates: the same author, a
+    # question, a name either way, a shared word, a mention
+    scan_list = list(enumerate(entries[:NEAR], 1))
+    if len(entries) > NEAR:
+        scan_list += [
+            (dist, entry) for dist, entry in enumerate(entries[NEAR:], NEAR + 1)
+            if entry[0].is_question
+            or entry[0].author == m_author
+            or entry[1].name in m_words
+            or m_name in entry[1].words
+            or not m_content.isdisjoint(entry[1].content)
+            or (mentions and entry[0].author in mentions)
+        ]
+    if far is not None:
+        scan_list.append((far_dist, far))
+    seq = win.seq
+    for dist, (cand, ci, count) in scan_list:
         author = cand.author
-        if author in seen:
-            latest = 0
-        else:
-            latest = 1
-            seen.add(author)
-        if author == m_author:
-            same = 1
-            seen_author = True
-        else:
-            same = 0
-        if (
-            dist > NEAR
-            and not same
-            and not cand.is_question
-            and ci.name not in m_words
-            and m_name not in ci.words
-            and m_content.isdisjoint(ci.content)
-            and not (mentions and author in mentions)
-        ):
-            continue  # far and unrelated: not a candidate
-        a = (a_base[dist] if dist <= CANDIDATES else _far(culture, dist)) + same * 4 + latest
-        if cand.is_question:
-            a += 2
+        r = seq.get(author, count) - count
+        same = author == m_author
         name = ci.name
+        q = cand.is_question
+        d_row = dist_row[dist] if dist <= CANDIDATES else _FAR_ROW
         if name == addressee or (mentions and author in mentions):
-            how = 9
+            how = 432  # 3 x the stride of "how": addressed or mentioned
         elif name and name in m_words:
-            how = 6
+            how = 288  # named anywhere
             any_mention = True
         elif addressee is not None or (others and not same):
-            how = 3  # msg is addressed to someone else
+            how = 144  # msg is addressed to someone else
         else:
             how = 0
-        if (ci.marked and ci.first == m_name) or (cand.mentions and m_author in cand.mentions):
-            how += 2
+        addr = ci.addr
+        if addr == m_name or (cand.mentions and m_author in cand.mentions):
+            back = 96
         elif m_name and m_name in ci.words:
-            how += 1
-        b = b_base + how * 2 + latest
-        if m_content:
+            back = 48
+        else:
+            back = 0
+        prev_addr = own_prev_addr == name
+        if pairs:
+            talked = pairs.get((name, m_name), 0) + pairs.get((m_name, name), 0)
+            if talked > 2:
+                talked = 2
+        else:
+            talked = 0
+        if n_content:
             overlap = len(m_content & ci.content)
-            if overlap > 3:
-                overlap = 3
+            if overlap:
+                smaller = len(ci.content)
+                if n_content < smaller:
+                    smaller = n_content
+                cover = 4 if overlap * 2 >= smaller else 2
+                if overlap > 3:
+                    overlap = 3
+            else:
+                cover = 0
         else:
-            overlap = 0
-        c = OFF_C + bisect_left(_TIME_BOUNDS, m_ts - cand.ts) * N_OVERLAP + overlap
-        d = d_base + same * latest
-        if ci.thanks:
-            d += 4
-        if own_prev_addr is not None and own_prev_addr == name:
-            d += 2
+            overlap = cover = 0
+        a = d_row + same * 16 + (r if r < 3 else 3) * 4 + q * 2 + spoke
+        b = (addr_base + how + back + (r == 0) * 24 + talked * 4 + prev_addr * 2
+             + (addr is not None and addr != m_name and addr in known))
+        c = text_base + bisect_left(_TIME_BOUNDS, m_ts - cand.ts) * 24 + overlap * 6 + cover
+        d = misc_base + ci.thanks * 8 + prev_addr * 4 + (same and r == 0) * 2
+        e = cand_base[q] + ci.code
         if w is None:
-            assert out is not None
-            out.append((n - dist, (a, b, c, d)))
+            positions.append(n - dist)
+            rows += (a, b, c, d, e)
         else:
-            score = w[a] + w[b] + w[c] + w[d]
+            score = w[a] + w[b] + w[c] + w[d] + w[e]
             if score > best_score:
                 best_score = score
                 best_pos = n - dist
+        if same:
+            spoke = 1
     addr_kind = 2 if addressee is not None or any_mention else (1 if m.marked else 0)
     gap = m_ts - history[-1].ts if n else 1e9
-    e = OFF_E + culture * 12 + (m_q * 3 + addr_kind) * 2 + (n == 0)
-    f = OFF_F + seen_author * N_TIME + time_bucket(gap)
-    g = OFF_G + m.greet * 4 + m.thanks * 2 + (n == 0)
-    if w is None:
-        assert out is not None
-        out.insert(0, (-1, (e, f, g, PAD)))
-        return -1
-    if w[e] + w[f] + w[g] >= best_score:
-        return -1
-    return best_pos
-
-
-def _window(history: Sequence[Utterance], n: int, cache: SignalCache
-            ) -> list[tuple[Utterance, Info]]:
-    """The last ``CANDIDATES`` messages of ``history`` with their info, newest first.
-
-    When ``history`` is the window of the previous call plus that call's message (the usual
-    case: one channel's messages in order), the list is carried over instead of rebuilt.
-    """
-    if not n:
-        return []
-    last = history[-1]
-    carried = cache.windows.get(last.id)
-    if carried is not None and carried[0] is last:
-        window = carried[1]
-        if len(window) == (n if n < CANDIDATES else CANDIDATES) and (
-            len(window) < 2 or window[1][0] is history[-2]
-        ):
-            return window
-    stop = n - CANDIDATES if n > CANDIDATES else 0
-    return [(cand, info(cand, cache)) for cand in reversed(history[stop:])]
+    own_row = (_SELF + (((((((addr_kind * 2 + (m_author in win.authors)) * N_TIME
+                              + bisect_left(_TIME_BOUNDS, gap)) * 2 + (n == 0)) * 2 + m_q) * 2
+                          + culture) * 2 + m.greet) * 2 + m.thanks))
+    if w is not None:
+        return -1 if w[own_row] >= best_score else best_pos
+    assert out is not None
+    rows[0] = own_row
+    out[0].extend(positions)
+    out[1].extend(rows)
+    return _MSG + (culture * 2 + m_q) * _CAND_Q + m.code
 
 
 def clear_caches() -> None:
     """Forget what offline runs cached (benchmarks and tests that start afresh)."""
     OFFLINE.clear()
-
-
-def _far(culture: int, dist: int) -> int:
-    return OFF_A + culture * (N_A // 2) + dist_bucket(dist) * 8

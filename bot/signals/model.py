@@ -1,77 +1,112 @@
-"""The trained reply-link model: a log-linear ranker over candidate parents, pure Python.
+"""The trained reply-link model: a softmax ranker over the candidate parents of a message.
 
-``weights`` holds one number per feature index of :mod:`bot.signals.features`; a candidate's
-score is the sum of its indices' weights, and the best-scoring option wins (the unlinked
-option included). Weights come from ``scripts/train_linker.py`` and live in
+Each option of a message (a candidate parent, or "starts something new") is a few rows of a
+table (:func:`bot.signals.features.scan`: conjunctions of distance, addressing, time gap,
+word overlap, the candidate's own facts...). The shipped model is linear: an option's score
+is the sum of its rows' weights, computed in pure Python while the options are enumerated
+(faster than numpy for the dozen options of one message). The training script can also fit
+one hidden ReLU layer over the same rows (the option's hidden input is the sum of its rows
+and the message's own row; the table's last column is the linear part); such a model is
+scored with numpy. The best-scoring option wins, and a softmax over the options gives the
+confidence. Weights come from ``scripts/train_linker.py`` and live in
 ``bot/signals/model/linker.json``.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from bot.signals import features
-from bot.signals.features import OFFLINE, SignalCache, options
+from bot.signals.features import OFFLINE, SignalCache, scan
 from bot.signals.utterance import Utterance
 
 MODEL_FILE = "linker.json"
 
 
-@dataclass(slots=True)
+@dataclass
 class LinkModel:
-    """Weights of the linker and the layout they were trained for."""
+    """Weights of the linker: ``table`` (one row per feature row, ``hidden`` + 1 columns: the
+    hidden layer's inputs, then the linear score) and ``out`` (the hidden layer's weights)."""
 
-    weights: list[float]
-    meta: dict[str, Any]
+    table: np.ndarray
+    out: np.ndarray
+    meta: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if len(self.weights) != features.N_FEATURES:
+        if self.table.shape[0] != features.N_ROWS:
             raise ValueError(
-                f"model has {len(self.weights)} weights, features need {features.N_FEATURES}"
-            )
+                f"model has {self.table.shape[0]} rows, features need {features.N_ROWS}")
+        if self.table.shape[1] != len(self.out) + 1:
+            raise ValueError("model: table and output weights disagree")
+        self.table = np.ascontiguousarray(self.table, dtype=np.float64)
+        self.out = np.ascontiguousarray(self.out, dtype=np.float64)
+        #: without a hidden layer, the linear weights as a list (pure Python is faster than
+        #: numpy for the few options of one message)
+        self.linear: list[float] | None = (
+            None if len(self.out) else [float(x) for x in self.table[:, -1]])
+
+    def _scores(self, msg: Utterance, history: Sequence[Utterance], cache: SignalCache
+                ) -> tuple[list[int], np.ndarray]:
+        positions, rows, msg_row = scan(msg, history, cache)
+        if self.linear is not None:  # the message's row is the same for every option
+            w = self.linear
+            per = features.PER_OPTION
+            return positions, np.array(
+                [sum(w[r] for r in rows[i:i + per]) for i in range(0, len(rows), per)])
+        table = self.table
+        z = table[rows].reshape(len(positions), features.PER_OPTION, -1).sum(1)
+        z += table[msg_row]
+        hidden = z[:, :-1]
+        np.maximum(hidden, 0.0, out=hidden)
+        return positions, hidden @ self.out + z[:, -1]
 
     def best(self, msg: Utterance, history: Sequence[Utterance],
              cache: SignalCache = OFFLINE) -> int | None:
         """Position in ``history`` of the most likely parent, or ``None`` for unlinked."""
-        pos = features.best(msg, history, self.weights, cache)
+        if self.linear is not None:
+            pos = features.best(msg, history, self.linear, cache)
+        else:
+            positions, scores = self._scores(msg, history, cache)
+            pos = positions[int(scores.argmax())]
         return None if pos < 0 else pos
 
     def scores(self, msg: Utterance, history: Sequence[Utterance],
                cache: SignalCache = OFFLINE) -> list[tuple[int, float]]:
         """Every option's ``(position or -1, score)``: for inspection and tests."""
-        w = self.weights
-        return [(pos, sum(w[i] for i in idx)) for pos, idx in options(msg, history, cache)]
+        positions, scores = self._scores(msg, history, cache)
+        return list(zip(positions, scores.tolist(), strict=True))
 
     def confidence(self, msg: Utterance, history: Sequence[Utterance], pos: int | None,
                    cache: SignalCache = OFFLINE) -> float:
         """The model's probability (softmax over the options) that ``msg`` responds to
         ``history[pos]`` (``None``: to nothing). Rescores the options: call it only for the
         few links that need it (an implicit link to an open question)."""
-        scored = self.scores(msg, history, cache)
-        top = max(score for _, score in scored)
-        total = sum(math.exp(score - top) for _, score in scored)
+        positions, scores = self._scores(msg, history, cache)
         want = -1 if pos is None else pos
-        for option, score in scored:
-            if option == want:
-                return math.exp(score - top) / total
-        return 0.0
+        if want not in positions:
+            return 0.0
+        p = np.exp(scores - scores.max())
+        return float(p[positions.index(want)] / p.sum())
 
     def to_json(self) -> str:
         """The model as JSON (weights rounded to 5 decimals)."""
-        data = {"meta": self.meta, "weights": [round(x, 5) for x in self.weights]}
-        return json.dumps(data, indent=1)
+        data = {"meta": self.meta, "out": [round(float(x), 5) for x in self.out],
+                "table": [[round(float(x), 5) for x in row] for row in self.table]}
+        return json.dumps(data, separators=(",", ":")).replace("],[", "],\n[")
 
     @classmethod
     def from_json(cls, text: str) -> LinkModel:
         """Read a model written by :meth:`to_json`."""
         data = json.loads(text)
-        return cls(weights=[float(x) for x in data["weights"]], meta=dict(data.get("meta", {})))
+        return cls(table=np.array(data["table"], dtype=np.float64),
+                   out=np.array(data["out"], dtype=np.float64), meta=dict(data.get("meta", {})))
 
 
 def load_model(path: Path | None = None) -> LinkModel:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
+
 from bot.signals import features
 from bot.signals.links import Linker, default_linker
+from bot.signals.model import LinkModel
 from bot.signals.questions import is_question
 from bot.signals.utterance import Utterance
 
@@ -95,3 +99,56 @@ def test_edited_text_is_not_served_from_the_cache() -> None:
     a = Utterance("same-id", "alice", "first text", 0.0)
     b = Utterance("same-id", "alice", "other words entirely", 0.0)
     assert features.info(a).words != features.info(b).words
+
+
+def _busy_chat(n: int = 60) -> list[Utterance]:
+    names = ["alice", "bob", "carol", "dave", "erin"]
+    texts = ["how do i mount the usb stick?", "{to}: try the disks tool", "lol", "thanks {to}",
+             "the grub menu is gone after the update", "{to}: which release is it?", "brb"]
+    return [
+        _u(i, names[i % 5], texts[i % 7].format(to=names[(i + 2) % 5]), i * 40.0)
+        for i in range(n)
+    ]
+
+
+def test_linear_scoring_matches_the_option_rows() -> None:
+    """The linker's pure-Python scoring picks the option that the rows' sums rank first."""
+    linker = default_linker()
+    chat = _busy_chat()
+    for i in range(1, len(chat)):
+        history = chat[max(0, i - linker.max_history) : i]
+        scored = linker.model.scores(chat[i], history)
+        top = max(score for _, score in scored)
+        expected = {pos for pos, score in scored if score >= top - 1e-9}
+        pos = linker.model.best(chat[i], history)
+        assert (-1 if pos is None else pos) in expected
+
+
+def test_a_hidden_layer_model_ranks_by_its_scores() -> None:
+    """A model with a hidden layer (what ``train_linker.py --hidden`` makes) links to its
+    best-scoring option, and its confidences over the options sum to 1."""
+    rng = np.random.default_rng(1)
+    model = LinkModel(table=rng.normal(0.0, 1.0, (features.N_ROWS, 5)),
+                      out=rng.normal(0.0, 1.0, 4))
+    linker = Linker(model)
+    chat = _busy_chat(30)
+    for i in range(1, len(chat)):
+        scored = model.scores(chat[i], chat[:i])
+        best_pos = max(scored, key=lambda item: item[1])[0]
+        parent = linker.link(chat[i], chat[:i])
+        assert parent == (None if best_pos < 0 else chat[best_pos].id)
+        total = sum(model.confidence(chat[i], chat[:i], None if pos < 0 else pos)
+                    for pos, _ in scored)
+        assert abs(total - 1.0) < 1e-9
+
+
+def test_addressing_someone_who_spoke_before_the_window() -> None:
+    chat = [_u(0, "zoe", "how do i resize an ext4 partition?", 0.0)]
+    chat += [_u(i, f"user{i % 4}", f"chatting about topic {i}", i * 10.0) for i in range(1, 45)]
+    chat.append(_u(45, "yan", "zoe: resize2fs after growing it with parted", 460.0))
+    assert _link(default_linker(), chat) == "m0"
+
+
+def test_a_model_for_another_feature_layout_is_refused() -> None:
+    with pytest.raises(ValueError, match="rows"):
+        LinkModel(table=np.zeros((10, 1)), out=np.zeros(0))
