@@ -107,12 +107,13 @@ def asked_again(state: CommunityMemory, window: list[Utterance], asker: str, tex
             batch.revised_answers.append(answer)
 
 
-def reaction(state: CommunityMemory, event: Reaction, user: str, batch: FactBatch, *,
-             removed: bool) -> None:
-    """An acknowledging reaction by the asker acknowledges (and may lift) the answer."""
+def reaction(state: CommunityMemory, event: Reaction, user: str, ts: float, batch: FactBatch,
+             *, removed: bool) -> None:
+    """An acknowledging reaction by the asker acknowledges (and may lift) the answer
+    (``ts``: the reaction's time in epoch seconds)."""
     rows = state.answers.get(event.message, [])
     if not removed:
-        acknowledge(state, rows, user, event.ts.timestamp(), batch)
+        acknowledge(state, rows, user, ts, batch)
     for answer in rows:
         if answer.asker != user or not answer.active:
             continue
@@ -121,5 +122,5 @@ def reaction(state: CommunityMemory, event: Reaction, user: str, batch: FactBatc
             batch.removed_acks.add(source)
         else:
             answer.acknowledged = True
-            batch.acknowledge(Ack(source, answer.question_id, answer.answerer, user,
-                                  event.ts.timestamp()), answer.question_ts)
+            batch.acknowledge(Ack(source, answer.question_id, answer.answerer, user, ts),
+                              answer.question_ts)

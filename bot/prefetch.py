@@ -12,9 +12,11 @@ from bot.signals.utterance import Utterance
 from bot.store import Store
 
 
-async def prefetch(store: Store, state: CommunityMemory, events: list[Event]) -> None:
+async def prefetch(store: Store, state: CommunityMemory, events: list[Event],
+                   stamps: list[float]) -> None:
     """Load the earlier messages and answers this batch refers to, and learn which of its
-    messages are stored already (a replay, a catch-up overlap): those count once."""
+    messages are stored already (a replay, a catch-up overlap): those count once.
+    ``stamps``: each event's time in epoch seconds."""
     own: set[str] = set()
     wanted: set[str] = set()
     answer_targets: set[str] = set()
@@ -37,8 +39,9 @@ async def prefetch(store: Store, state: CommunityMemory, events: list[Event]) ->
         state.newest_stored = await store.newest_message_ts(state.scope)
     # A message newer than everything stored cannot be stored already (the same event
     # always has the same time): only older ones, from a replay or a catch-up, are probed.
-    fresh = [e.id for e in events if isinstance(e, Message) and e.id not in state.recent
-             and e.ts.timestamp() <= state.newest_stored]
+    newest = state.newest_stored
+    fresh = [e.id for e, ts in zip(events, stamps, strict=True)
+             if ts <= newest and isinstance(e, Message) and e.id not in state.recent]
     stored = await store.stored_message_ids(state.scope, fresh) if fresh else set()
     # Stored messages of this batch (a resumed replay, a catch-up overlap) pass through
     # memory again, as they did when they were written, but are not written twice.
@@ -47,24 +50,25 @@ async def prefetch(store: Store, state: CommunityMemory, events: list[Event]) ->
     if missing:
         for info in (await store.message_infos(state.scope, missing)).values():
             state.remember(info)
-    await seed_windows(store, state, events)
+    await seed_windows(store, state, events, stamps)
     missing_answers = [i for i in answer_targets if i not in state.answers]
     if missing_answers:
         # Only what was stored before this batch: a later answer (written by another
         # writer already further on, or before a restart) comes again from its message.
-        begins = min(e.ts for e in events).timestamp()
+        begins = min(stamps)
         for answer in await store.answers_by_message(state.scope, missing_answers):
             if answer.ts < begins:
                 state.remember_answer(answer)
 
-async def seed_windows(store: Store, state: CommunityMemory, events: list[Event]) -> None:
+async def seed_windows(store: Store, state: CommunityMemory, events: list[Event],
+                       stamps: list[float]) -> None:
     """After a restart a channel's linking window is empty: put back the questions
     asked there shortly before (their retained excerpts), so an answer that comes
     without a reply can still be linked to them."""
     first: dict[str, float] = {}
-    for event in events:
+    for event, ts in zip(events, stamps, strict=True):
         if isinstance(event, Message) and event.channel not in state.seeded:
-            first.setdefault(event.channel, event.ts.timestamp())
+            first.setdefault(event.channel, ts)
     for channel, ts in first.items():
         state.seeded.add(channel)
         if state.windows.get((channel, None)):
