@@ -203,6 +203,8 @@ def main() -> None:
                         help="compare with this git revision (SQLite, alternating runs)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of --against")
     parser.add_argument("--once", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--postgresql-only", action="store_true",
+                        help="with --db: measure PostgreSQL alone (no SQLite run, no raw insert)")
     args = parser.parse_args()
     if args.once:
         once(args)
@@ -214,9 +216,12 @@ def main() -> None:
     messages = [e for e in first if isinstance(e, Message)]
     print(f"block 1 of {args.blocks}: {len(first):,} events ({len(messages):,} messages)")
     del first
-    with tempfile.TemporaryDirectory() as folder:
-        sqlite_figures = asyncio.run(pipeline(str(Path(folder) / "pipeline.sqlite"), args))
-        raw = raw_insert(messages, Path(folder) / "raw.sqlite")
+    sqlite_figures: list[tuple[int, float, float]] = []
+    raw = 0.0
+    if not (args.postgresql_only and args.db):
+        with tempfile.TemporaryDirectory() as folder:
+            sqlite_figures = asyncio.run(pipeline(str(Path(folder) / "pipeline.sqlite"), args))
+            raw = raw_insert(messages, Path(folder) / "raw.sqlite")
     pg_figures = None
     if args.db:
         server, name = args.db.rsplit("/", 1)[0], f"bench_pipeline_{uuid.uuid4().hex[:8]}"
@@ -226,14 +231,17 @@ def main() -> None:
         finally:
             asyncio.run(_pg_admin(args.db, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    sqlite_rate = report("pipeline into SQLite (signals + linker + engine + store)",
-                         sqlite_figures)
-    raw_rate = len(messages) / raw
-    print(f"raw sqlite3 bulk insert of block 1's rows: {raw_rate:,.0f} messages/s "
-          f"({raw:.2f} s); pipeline/raw = 1/{raw_rate / sqlite_rate:.1f}")
+    sqlite_rate = 0.0
+    if sqlite_figures:
+        sqlite_rate = report("pipeline into SQLite (signals + linker + engine + store)",
+                             sqlite_figures)
+        raw_rate = len(messages) / raw
+        print(f"raw sqlite3 bulk insert of block 1's rows: {raw_rate:,.0f} messages/s "
+              f"({raw:.2f} s); pipeline/raw = 1/{raw_rate / sqlite_rate:.1f}")
     if pg_figures:
         pg_rate = report("pipeline into PostgreSQL", pg_figures)
-        print(f"PostgreSQL/SQLite = {pg_rate / sqlite_rate:.2f}")
+        if sqlite_rate:
+            print(f"PostgreSQL/SQLite = {pg_rate / sqlite_rate:.2f}")
     print(f"peak memory (max RSS of this process): {peak_mb:,.0f} MB")
     print("load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
 
