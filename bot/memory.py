@@ -12,7 +12,7 @@ from bot.identity import anon_id, user_hash
 from bot.scope import Scope
 from bot.signals.credit import Candidate
 from bot.signals.emoji import normalize_emoji_set
-from bot.signals.features import SignalCache
+from bot.signals.message_info import SignalCache
 from bot.signals.utterance import Utterance
 from bot.staff import StaffRule
 from bot.store.facts import AnswerInfo, MessageInfo

@@ -313,7 +313,7 @@ async def test_active_members_counts_each_human_once_across_partial_days(store: 
 
 
 async def test_forgetting_a_community_state_drops_cached_text(store: Store) -> None:
-    from bot.signals import features
+    from bot.signals import features, message_info
 
     features.clear_caches()  # what offline tests (training, evaluation) cached
     chat = Chat()
@@ -323,7 +323,7 @@ async def test_forgetting_a_community_state_drops_cached_text(store: Store) -> N
     await engine.ingest(chat.take())
     cache = (await engine.community(SCOPE)).signals
     assert any("secret" in i.text for i in cache.infos.values())
-    assert not features.OFFLINE.infos, "the bot's linker caches nothing process-wide"
+    assert not message_info.OFFLINE.infos, "the bot's linker caches nothing process-wide"
     engine.forget_state(SCOPE)
     fresh = (await engine.community(SCOPE)).signals
     assert fresh is not cache and not fresh.infos and not fresh.windows

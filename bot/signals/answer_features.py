@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 
-from bot.signals.features import STOPWORDS as _STOPWORDS
+from bot.signals.message_info import STOPWORDS as _STOPWORDS
 from bot.signals.questions import PING_WORDS
 from bot.signals.thanks import thanks_in
 

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.signals.answers import answer_confidence, is_credited
-from bot.signals.features import STOPWORDS, norm_name
+from bot.signals.message_info import STOPWORDS, norm_name
 from bot.store.facts import MessageInfo
 
 _PUNCTUATION = ".,:;!?()[]{}\"'<>*~@`"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from bot.signals.features import OFFLINE, SignalCache
+from bot.signals.message_info import OFFLINE, SignalCache
 from bot.signals.model import LinkModel, load_model
 from bot.signals.utterance import Utterance
 

@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 
 from bot.signals import features
-from bot.signals.features import OFFLINE, SignalCache, scan
+from bot.signals.features import scan
+from bot.signals.message_info import OFFLINE, SignalCache
 from bot.signals.utterance import Utterance
 
 MODEL_FILE = "linker.json"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bot.signals import features
+from bot.signals import features, message_info
 from bot.signals.links import Linker, default_linker
 from bot.signals.model import LinkModel
 from bot.signals.questions import is_question
@@ -98,7 +98,7 @@ def test_carried_window_matches_a_fresh_computation() -> None:
 def test_edited_text_is_not_served_from_the_cache() -> None:
     a = Utterance("same-id", "alice", "first text", 0.0)
     b = Utterance("same-id", "alice", "other words entirely", 0.0)
-    assert features.info(a).words != features.info(b).words
+    assert message_info.info(a).words != message_info.info(b).words
 
 
 def _busy_chat(n: int = 60) -> list[Utterance]:
