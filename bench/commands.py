@@ -36,7 +36,7 @@ from bot.store import Store
 from bot.store.schema import metadata
 
 SCOPE = Scope("demo", "big")
-NOW = 1_763_251_200.0  # 2026-11-16 00:00 UTC: where bench/reports.py's history ends
+NOW = 1_794_787_200.0  # 2026-11-16 00:00 UTC: where bench/reports.py's history ends
 PG_NAME = "innercircle_bench_commands"
 COMMANDS: list[tuple[str, dict[str, Any]]] = [
     ("health", {}),

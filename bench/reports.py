@@ -64,14 +64,23 @@ async def build(store: Store, target: int, end: datetime) -> int:
     return stored
 
 
-async def timed(make, store: Store, cold: bool) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+MODES = {
+    "fresh": "a fresh process, as `innercircle report` (no day kept: the period read at once)",
+    "fill": "a running bot's first read of these days (read, split by day and kept)",
+    "cached": "a running bot once the whole days are kept (partial days at either end read)",
+}
+
+
+async def timed(make, store: Store, mode: str) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     """Median wall-clock and CPU milliseconds (CPU: every thread of this process, so the
-    database driver's work counts; steadier than wall-clock on a shared machine). ``cold``:
-    the week cache emptied before each run, as in a fresh ``innercircle report`` process."""
+    database driver's work counts; steadier than wall-clock on a shared machine), in one of
+    the ``MODES``."""
     walls, cpus = [], []
+    cache = week_cache(store)
+    cache.keep_days = mode != "fresh"
     for _ in range(RUNS):
-        if cold:
-            week_cache(store).clear()
+        if mode != "cached":
+            cache.clear()
         started, cpu = time.perf_counter(), time.process_time()
         await make()
         walls.append((time.perf_counter() - started) * 1000)
@@ -141,24 +150,25 @@ async def main(target: int, path: Path, times: int) -> None:
         totals = [await count_messages(store) for store in stores]
         print("stored messages: " + " / ".join(f"{t:,}" for t in totals)
               + f"; medians of {RUNS} runs, wall-clock (CPU)")
-        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; cold: nothing "
-              "cached (a fresh process); cached: whole past days from the week cache, the "
-              "partial days at either end read (the period ends 6 hours before the history)")
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; the period ends "
+              "6 hours before the history, as \"now\" does")
+        for mode, meaning in MODES.items():
+            print(f"  {mode}: {meaning}")
         end -= timedelta(hours=6)  # a period ending at a time of day, as "now" does
         for label, days in (("week", 7), ("month", 30)):
             period = Period(end - timedelta(days=days), end)
             for name, report in (("health", reports.health), ("helpers", reports.helpers)):
-                for cold in (True, False):
+                for mode in MODES:
                     figures = []
                     for store in stores:
                         figures.append(await timed(
                             lambda s=store, p=period, r=report: r(s, scope, p, settings),
-                            store, cold))
+                            store, mode))
                     shown = " / ".join(f"{wall:6.1f} ms (CPU {cpu:5.1f})"
                                        for wall, cpu in figures)
                     ratio = (f"  {times}x/1x = {figures[-1][0] / figures[0][0]:.2f} "
                              f"(CPU {figures[-1][1] / figures[0][1]:.2f})" if times > 1 else "")
-                    print(f"{label:>5} {name:<8} {'cold' if cold else 'cached':<6} {shown}{ratio}",
+                    print(f"{label:>5} {name:<8} {mode:<6} {shown}{ratio}",
                           flush=True)
     finally:
         for store in stores:

@@ -56,7 +56,14 @@ class WeekCache:
         self.joined: dict[Scope, tuple[dict[str, float | None], float]] = {}
         self.generation: dict[Scope, int] = {}  # invalidations so far, per community
         self.loading: dict[Scope, asyncio.Lock] = {}
+        self.keep_days = True
         store.on_change(self.invalidate)
+
+    def one_shot(self) -> None:
+        """This process makes a report or two and exits (``innercircle report``): each
+        period's facts are read straight from the database, a query per kind, and no day is
+        kept (splitting a month into days to keep them costs more than the read itself)."""
+        self.keep_days = False
 
     def invalidate(self, scope: Scope, since: float) -> None:
         """Forget the days and weeks of ``scope`` that end after ``since``."""
@@ -93,8 +100,11 @@ class WeekCache:
 
     async def active(self, store: Store, scope: Scope, since: float, until: float) -> set[str]:
         """Humans who posted in [since, until) (``Store.active_users``)."""
+        parts = await self._parts(store, scope, "active", since, until)
+        if len(parts) == 1:
+            return set(parts[0])
         users: set[str] = set()
-        for part in await self._parts(store, scope, "active", since, until):
+        for part in parts:
             users |= part
         return users
 
@@ -107,7 +117,7 @@ class WeekCache:
         if found is not None and now - found[1] < MAX_AGE_S:
             return found[0]
         generation = self.generation.get(scope, 0)
-        joined = {user: m.joined_at for user, m in (await store.member_facts(scope)).items()}
+        joined = await store.join_dates(scope)
         if self.generation.get(scope, 0) == generation:
             self.joined[scope] = (joined, now)
         return joined
@@ -118,7 +128,7 @@ class WeekCache:
         now if missing), the partial days at either end from the database."""
         first = math.ceil(since / DAY)
         last = min(math.floor(until / DAY), math.floor(time.time() / DAY))  # past days only
-        if first >= last:
+        if first >= last or not self.keep_days:
             return [await _read(store, scope, kind, since, until)]
         parts = []
         if since < first * DAY:

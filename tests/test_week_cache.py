@@ -93,10 +93,19 @@ async def reported(store: Store) -> tuple[Health, list[reports.NamedAdvocate]]:
 
 
 async def afresh(store: Store) -> tuple[Health, list[reports.NamedAdvocate]]:
-    """The same reports from a second store on the same database: nothing cached."""
+    """The same reports from a second store on the same database: nothing cached; and the
+    same again as ``innercircle report`` makes them (one-shot: the period read at once, no
+    day kept)."""
     other = await Store.open(store.engine.url.render_as_string(hide_password=False))
     try:
-        return await reported(other)
+        kept = await reported(other)
+        cache = week_cache(other)
+        assert cache.days
+        cache.clear()
+        cache.one_shot()
+        assert await reported(other) == kept
+        assert not cache.days
+        return kept
     finally:
         await other.close()
 

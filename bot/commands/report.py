@@ -16,6 +16,7 @@ from bot.period import Period, period_from, relative_period
 from bot.render import text
 from bot.scope import Scope
 from bot.store import Store
+from bot.week_cache import week_cache
 
 REPORTS = ("health", "helpers", "unanswered", "credits", "channels", "newcomers")
 DEFAULT_PERIOD = {"health": "7d", "helpers": "30d", "unanswered": "7d", "credits": "30d",
@@ -68,6 +69,7 @@ async def run_report(kind: str, settings: Settings, url: str, community: str | N
     """Make one report; print it as tables, or return its JSON (or CSV text)."""
     choose_period(kind, period_name, since, until, settings.community.timezone)  # bad dates
     store = await open_existing(url)
+    week_cache(store).one_shot()  # this process exits after one report: nothing to keep
     try:
         try:
             scope = await reports.resolve_scope(store, community)

@@ -82,20 +82,26 @@ def compute_health(
     """Health over the questions asked in the period and the answers peers gave in it
     (``peer_answers``: per peer helper, the questions they answered; see
     ``count_peer_answers`` in the store, the one definition of a peer answer)."""
-    firsts = [first_response(q, answer_window_s) for q in questions]
-    answered = [f for f in firsts if f is not None]
-    peer_answered = sum(
-        1 for q in questions
-        if q.first_peer_answer_ts is not None and q.first_peer_answer_ts - q.ts <= answer_window_s
-    )
-    total = len(questions)
+    # One pass over the questions (a month of a large community is tens of thousands).
+    by_peer: list[float] = []  # first response times, in question order
+    by_staff: list[float] = []
+    peer_answered = 0
     asking: set[str] = set()
     helped: set[str] = set()
-    for q, first in zip(questions, firsts, strict=True):
-        if newcomer(joined_at.get(q.author), q.ts, newcomer_days):
+    for q in questions:
+        first = first_response(q, answer_window_s)
+        if first is not None:
+            (by_peer if first[1] else by_staff).append(first[0])
+        peer = q.first_peer_answer_ts
+        if peer is not None and peer - q.ts <= answer_window_s:
+            peer_answered += 1
+        joined = joined_at.get(q.author)
+        if joined is not None and newcomer(joined, q.ts, newcomer_days):
             asking.add(q.author)
             if first is not None:
                 helped.add(q.author)
+    total = len(questions)
+    answered = len(by_peer) + len(by_staff)
     per_helper = {helper: n for helper, n in peer_answers.items() if n > 0}
 
     def _median(values: list[float]) -> float | None:
@@ -103,14 +109,14 @@ def compute_health(
 
     return Health(
         questions=total,
-        answered=len(answered),
+        answered=answered,
         peer_answered=peer_answered,
-        unanswered=total - len(answered),
-        answer_rate=len(answered) / total if total else None,
+        unanswered=total - answered,
+        answer_rate=answered / total if total else None,
         peer_answer_rate=peer_answered / total if total else None,
-        median_first_response_s=_median([s for s, _ in answered]),
-        median_first_response_peer_s=_median([s for s, peer in answered if peer]),
-        median_first_response_staff_s=_median([s for s, peer in answered if not peer]),
+        median_first_response_s=_median(by_peer + by_staff),
+        median_first_response_peer_s=_median(by_peer),
+        median_first_response_staff_s=_median(by_staff),
         active_members=active_members,
         new_members=new_members,
         newcomers_asking=len(asking),

@@ -165,6 +165,10 @@ class Store(WeeklyQueries, PrivacyQueries, DashboardQueries, BackfillQueries, Re
         async with self.engine.connect() as conn:
             return await metric_reads.new_members(conn, scope, since, until)
 
+    async def join_dates(self, scope: Scope) -> dict[str, float | None]:
+        async with self.engine.connect() as conn:
+            return await metric_reads.join_dates(conn, scope)
+
     async def member_facts(self, scope: Scope, users: set[str] | None = None
                            ) -> dict[str, MemberFact]:
         async with self.engine.connect() as conn:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, true, union
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true, union
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.scope import Scope
@@ -115,22 +115,23 @@ async def answer_facts(
 async def active_users(conn: AsyncConnection, scope: Scope, since: float, until: float
                        ) -> set[str]:
     """Humans who posted in [since, until): whole days from the daily rollup, the partial
-    days at either end from the messages themselves."""
+    days at either end from the messages themselves; one query, the database keeping each
+    member once (a month of rollup rows is ten times as many as the members in it)."""
     first_day = int(-(-since // DAY))  # first whole day starting at or after since
     last_day = int(until // DAY)  # whole days end before this one
-    users: set[str] = set()
+    parts: list[Select[tuple[str]]] = []
     if first_day < last_day:
-        for day_users in (await active_users_by_day(conn, scope, first_day, last_day)).values():
-            users |= day_users
+        parts.append(select(d.c.user_id).where(
+            in_scope(d, scope), d.c.day >= first_day, d.c.day < last_day))
         edges = [(since, first_day * DAY), (last_day * DAY, until)]
     else:
         edges = [(since, until)]
-    for start, end in edges:
-        if end > start:
-            rows = await fetch_tuples(conn, select(m.c.author).distinct().where(
-                in_scope(m, scope), m.c.ts >= start, m.c.ts < end))
-            users.update(row[0] for row in rows)
-    return users
+    parts.extend(select(m.c.author).where(in_scope(m, scope), m.c.ts >= start, m.c.ts < end)
+                 for start, end in edges if end > start)
+    if not parts:
+        return set()
+    query = parts[0].distinct() if len(parts) == 1 else union(*parts)
+    return {row[0] for row in await fetch_tuples(conn, query)}
 
 
 async def active_users_by_day(conn: AsyncConnection, scope: Scope, first_day: int,
@@ -166,6 +167,12 @@ async def new_members(conn: AsyncConnection, scope: Scope, since: float, until: 
     """Members who joined, or first posted, in [since, until)."""
     query = select(func.count()).where(in_scope(mem, scope), arrived(since, until))
     return int((await conn.execute(query)).scalar_one())
+
+
+async def join_dates(conn: AsyncConnection, scope: Scope) -> dict[str, float | None]:
+    """When each stored member joined (``None``: not known)."""
+    query = select(mem.c.user_id, mem.c.joined_at).where(in_scope(mem, scope))
+    return dict(await fetch_tuples(conn, query))
 
 
 async def member_facts(
