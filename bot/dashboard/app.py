@@ -55,11 +55,15 @@ CLOCK: web.AppKey[Callable[[], float]] = web.AppKey("clock")
 
 
 def templates() -> jinja2.Environment:
+    """The pages' templates, compiled once here rather than on the first request (they do
+    not change while the server runs)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-        autoescape=True, trim_blocks=True, lstrip_blocks=True)
+        autoescape=True, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.filters["cell"] = shown
     env.tests["link"] = lambda value: isinstance(value, Link)
+    for name in ("page.html", "refused.html"):
+        env.get_template(name)
     return env
 
 
@@ -140,6 +144,14 @@ def _period(request: web.Request, now: float) -> tuple[Period, dict[str, str]]:
             {"days": days})
 
 
+def _page_number(request: web.Request) -> int:
+    """Which page of a long table to show (``?page=``, from 1)."""
+    number = int(request.query.get("page", "1"))
+    if number < 1:
+        raise ValueError("page must be 1 or more")
+    return number
+
+
 async def _page(request: web.Request) -> web.StreamResponse:
     app = request.app
     now = app[CLOCK]()
@@ -180,11 +192,14 @@ async def _show(request: web.Request, scope: Scope, granted: list[Scope], now: f
         raise web.HTTPNotFound()
     try:
         period, keep = _period(request, now)
+        shown = _page_number(request)
     except (PeriodError, ValueError) as error:
         raise web.HTTPBadRequest(text=f"{error}") from None
+    wanted = request.query.get("csv")
     community = settings.community.with_overrides(await store.settings_overrides(scope))
     view = View(store, scope, period, community, now,
-                member_href=lambda u: _address(scope, f"member/{quote(u, safe='')}", keep))
+                member_href=lambda u: _address(scope, f"member/{quote(u, safe='')}", keep),
+                page=None if wanted is not None else shown)
     title = PAGES[name][0] if user is None else "Member"
     try:
         if user is not None:
@@ -197,7 +212,6 @@ async def _show(request: web.Request, scope: Scope, granted: list[Scope], now: f
             page = await PAGES[name][1](view)
     except member_page.NoSuchMember:
         raise web.HTTPNotFound(text="No such member in this community.") from None
-    wanted = request.query.get("csv")
     if wanted is not None:
         table = next((t for t in page.tables if t.name == wanted), None)
         if table is None:
@@ -212,4 +226,5 @@ async def _show(request: web.Request, scope: Scope, granted: list[Scope], now: f
         nav=[(key, label, _address(scope, key, keep)) for key, (label, _) in PAGES.items()],
         communities=[(str(s), _address(s, "overview", keep), s == scope) for s in granted],
         csv_href=lambda table: f"{here}?{urlencode({**keep, 'csv': table})}",
+        page_href=lambda number: f"{here}?{urlencode({**keep, 'page': str(number)})}",
         weeks=request.query.get("weeks", "12"), days_choices=DAYS)

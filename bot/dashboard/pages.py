@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot import reports
 from bot.dashboard.table import Column, DataTable, Link
-from bot.dashboard.view import View
+from bot.dashboard.view import View, staff_label
 from bot.metrics.health import compute_health, first_response, newcomer
 from bot.period import weeks_back
 from bot.render.figures import DURATIONS, HEALTH_LABELS, RATES, change, figure
@@ -21,6 +21,9 @@ from bot.render.svg import line_chart
 #: The overview's headline figures, each with a weekly trend chart.
 TRENDS = ("questions", "answer_rate", "peer_answer_rate", "median_first_response_peer_s",
           "median_first_response_staff_s", "active_members", "helpers", "bus_factor")
+#: Rows a page of the long tables shows (their CSV has every row).
+ADVOCATES_PER_PAGE = 25
+UNANSWERED_PER_PAGE = 50
 
 
 @dataclass(slots=True)
@@ -34,6 +37,7 @@ class Page:
 
     def table(self, name: str) -> DataTable:
         return next(t for t in self.tables if t.name == name)
+
 
 # Alone on a card, the table's "… when a peer answered first" needs its subject.
 CARD_LABELS = {"median_first_response_peer_s": "Median first response, peers",
@@ -91,9 +95,9 @@ async def overview(view: View, weeks: int = 12) -> Page:
 
 
 async def advocates(view: View) -> Page:
-    """The leaderboard with every part of each score; staff apart."""
+    """The leaderboard with every part of each score; staff apart. The peers' table is
+    shown a page at a time (names are read for the rows shown only)."""
     ranked = await reports.helpers(view.store, view.scope, view.period, view.settings)
-    await view.load_names({e.advocate.user for e in ranked})
     columns = [Column("#", "int"), Column("Member"), Column("Score", "score"),
                Column("Answers", "int"), Column("People helped", "int"),
                Column("Thanked", "int"), Column("Newcomers helped", "int"),
@@ -101,13 +105,15 @@ async def advocates(view: View) -> Page:
     page = Page()
     for name, caption, staff in (("advocates", "Peer advocates", False),
                                  ("staff", "Staff (ranked apart)", True)):
-        table = DataTable(name, caption, list(columns),
-                          empty="No answers in this period.", page_rows=100)
+        table = DataTable(name, caption, list(columns), empty="No answers in this period.",
+                          page_rows=100, per_page=None if staff else ADVOCATES_PER_PAGE)
         shown = [e for e in ranked if e.advocate.is_staff == staff
                  and view.nameable(e.advocate.user)]
-        for rank, entry in enumerate(shown, start=1):
+        for index in table.take(len(shown), view.page):
+            entry = shown[index]
             a = entry.advocate
-            table.rows.append([rank, Link(view.member(a.user), view.member_href(a.user)),
+            label = staff_label(a.user, entry.name, entry.left)
+            table.rows.append([index + 1, Link(label, view.member_href(a.user)),
                                a.score, a.answers, a.people_helped, a.thanked,
                                a.newcomers_helped, a.active_weeks])
         page.tables.append(table)
@@ -115,15 +121,18 @@ async def advocates(view: View) -> Page:
 
 
 async def unanswered(view: View) -> Page:
-    """Open questions, oldest first, each linking to the message."""
+    """Open questions, oldest first, each linking to the message; shown a page at a time."""
     questions = await reports.unanswered(view.store, view.scope, view.period, view.now)
-    await view.load_names({q.author for q in questions})
     table = DataTable("unanswered", "Open questions, oldest first",
                       [Column("Asked", "time"), Column("Waiting", "duration"),
                        Column("Channel"), Column("Asked by"), Column("Question"),
                        Column("Link")],
-                      empty="Every question of this period has an answer.")
-    for q in questions:
+                      empty="Every question of this period has an answer.",
+                      per_page=UNANSWERED_PER_PAGE)
+    rows = table.take(len(questions), view.page)
+    await view.load_names({questions[i].author for i in rows})
+    for i in rows:
+        q = questions[i]
         who: Any = (Link(view.member(q.author), view.member_href(q.author))
                     if view.nameable(q.author) else "a member who opted out")
         url = view.message_url(q.channel, q.id)

@@ -39,10 +39,38 @@ class DataTable:
     rows: list[list[Cell]] = field(default_factory=list)
     empty: str = "Nothing in this period."
     page_rows: int = 200  # shown on the page; the CSV has every row
+    per_page: int | None = None  # a long table shown a page at a time (see ``take``)
+    first: int = 0  # the whole table's index of ``rows[0]`` when ``rows`` is one page
+    count: int | None = None  # the whole table's rows when ``rows`` is one page
+
+    def take(self, count: int, page: int | None) -> range:
+        """Which of the whole table's ``count`` rows to make: one page of ``per_page`` rows
+        (past the last page: the last), or all of them (``page`` None: a CSV, the command
+        line, or a table not shown by pages)."""
+        if page is None or self.per_page is None:
+            return range(count)
+        start = (min(page, max(1, -(-count // self.per_page))) - 1) * self.per_page
+        self.first, self.count = start, count
+        return range(start, min(count, start + self.per_page))
 
     @property
     def shown_rows(self) -> list[list[Cell]]:
-        return self.rows[:self.page_rows]
+        return self.rows if self.count is not None else self.rows[:self.page_rows]
+
+    @property
+    def paged(self) -> bool:
+        """Only one page of several is held (the page shows a pager)."""
+        return self.count is not None and self.per_page is not None and self.count > self.per_page
+
+    @property
+    def page(self) -> int:
+        return self.first // self.per_page + 1 if self.per_page else 1
+
+    @property
+    def pages(self) -> int:
+        if self.per_page is None or self.count is None:
+            return 1
+        return max(1, -(-self.count // self.per_page))
 
     def csv(self) -> str:
         """The table as CSV: raw values (rates as fractions, durations in seconds, times in

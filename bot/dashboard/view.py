@@ -18,6 +18,12 @@ from bot.scope import Scope
 from bot.store import MemberFact, Store
 
 
+def staff_label(user: str, name: str | None, left: bool) -> str:
+    """A member's name as staff see it: "Ada", or "Ada (left)" once they left."""
+    label = member_label(name, user)
+    return f"{label} (left)" if left else label
+
+
 def no_link(_user: str) -> str | None:
     return None
 
@@ -25,7 +31,8 @@ def no_link(_user: str) -> str | None:
 @dataclass(slots=True)
 class View:
     """One page's request: ``member_href`` makes a member's page address (the command line
-    has none)."""
+    has none); ``page``: which page of a long table to show (``None``: every row, as a CSV
+    and the command line have them)."""
 
     store: Store
     scope: Scope
@@ -33,6 +40,7 @@ class View:
     settings: CommunitySettings
     now: float
     member_href: Callable[[str], str | None] = no_link
+    page: int | None = None
     members: dict[str, MemberFact] = field(default_factory=dict)
     channels: dict[str, str] = field(default_factory=dict)
 
@@ -50,8 +58,7 @@ class View:
     def member(self, user: str) -> str:
         """A member's name as staff see it ("Ada (left)")."""
         fact = self.members.get(user)
-        label = member_label(fact.name if fact else None, user)
-        return f"{label} (left)" if has_left(fact) else label
+        return staff_label(user, fact.name if fact else None, has_left(fact))
 
     def channel(self, channel: str) -> str:
         name = self.channels.get(channel)

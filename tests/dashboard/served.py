@@ -93,6 +93,7 @@ async def _expected(store: Store, now: Any) -> dict[str, Any]:
         "week_label": week.label(),
         "top_peer": peers[0].name,
         "top_peer_answers": peers[0].advocate.answers,
+        "peers": sum(1 for e in peers if not e.anonymous),
         "open_questions": len(await reports.unanswered(store, DEMO, month, now.timestamp())),
         "discord_open": len(await reports.unanswered(store, DISCORD, month, now.timestamp())),
     }

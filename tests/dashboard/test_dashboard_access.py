@@ -180,3 +180,13 @@ async def test_csv_neutralises_formula_looking_names(served: Served) -> None:
             text = await response.text()
     assert re.search(r"^\d+,'=evil,", text, re.M), text
     assert not re.search(r"^\d+,=evil", text, re.M)
+
+
+async def test_a_page_number_that_is_no_page_is_a_bad_request(served: Served) -> None:
+    async with _session() as session:
+        await _open(session, served.link())
+        for bad in ("0", "-1", "two"):
+            status, _ = await _open(session, served.page(f"advocates?page={bad}"))
+            assert status == 400, bad
+        status, body = await _open(session, served.page("advocates?page=9"))
+        assert status == 200 and "ada" in body  # past the last page: the last

@@ -3,6 +3,8 @@ a served dashboard over SQLite and over PostgreSQL. Screenshots land in out/dash
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from bot.dashboard.pages import ADVOCATES_PER_PAGE, UNANSWERED_PER_PAGE
 from tests.conftest import IN_CI, create_pg_database, drop_pg_database
 from tests.dashboard.community import DISCORD, HELP
 from tests.dashboard.served import ServedDashboard
@@ -88,6 +91,33 @@ def _figure(page: Any, label: str) -> str:
     return str(card.locator(".value").inner_text())
 
 
+def _pages_through(page: Any, table: str, count: int, per_page: int) -> None:
+    """A long table shows ``per_page`` rows a page, numbered on across pages; its pager's
+    links go to the next page, the last and back, keeping the period."""
+    pages = -(-count // per_page)
+    assert pages >= 2, f"the test community should fill more than one page of {table}"
+    rows = page.locator(f"#{table} tbody tr")
+    pager = page.locator(f"#{table} .pager")
+    assert pager.locator("p").inner_text().startswith(
+        f"1–{per_page} of {count:,} · page 1 of {pages}")
+    first_cells = rows.first.locator("td, th").all_inner_texts()
+    pager.get_by_role("link", name="Next").click()
+    assert "page=2" in page.url and "days=" in page.url
+    assert rows.count() == min(per_page, count - per_page)
+    assert pager.locator("p").inner_text().startswith(f"{per_page + 1}–")
+    if table == "advocates":  # ranks go on from the page before
+        assert rows.first.locator("td").first.inner_text() == str(per_page + 1)
+    assert rows.first.locator("td, th").all_inner_texts() != first_cells
+    if pages > 2:
+        pager.get_by_role("link", name="Last").click()
+    assert f"page {pages} of {pages}" in pager.locator("p").inner_text()
+    assert rows.count() == count - (pages - 1) * per_page
+    assert pager.get_by_role("link", name="Next").count() == 0
+    pager.get_by_role("link", name="First").click()
+    assert rows.first.locator("td, th").all_inner_texts() == first_cells
+    assert pager.get_by_role("link", name="Previous").count() == 0
+
+
 def test_a_visit_without_a_link_is_refused(page: Any, dashboard: ServedDashboard,
                                            console: list[str]) -> None:
     response = page.goto(dashboard.base + "/c/demo/demo/")
@@ -119,6 +149,9 @@ def test_every_page_renders_its_figures_and_charts(page: Any, dashboard: ServedD
     assert first.locator("td").nth(3).inner_text() == str(expected["top_peer_answers"])
     assert page.locator("#staff tbody tr").count() >= 1
     _shot(page, dashboard, "advocates")
+    _pages_through(page, "advocates", expected["peers"], ADVOCATES_PER_PAGE)
+    page.get_by_role("link", name="Advocates", exact=True).click()
+    first = page.locator("#advocates tbody tr").first
 
     first.locator("a").click()
     assert page.locator("h1").inner_text().startswith(expected["top_peer"])
@@ -128,8 +161,14 @@ def test_every_page_renders_its_figures_and_charts(page: Any, dashboard: ServedD
     _shot(page, dashboard, "member")
 
     page.get_by_role("link", name="Unanswered", exact=True).click()
-    assert page.locator("#unanswered tbody tr").count() == expected["open_questions"]
+    assert page.locator("#unanswered tbody tr").count() == min(expected["open_questions"],
+                                                               UNANSWERED_PER_PAGE)
     _shot(page, dashboard, "unanswered")
+    _pages_through(page, "unanswered", expected["open_questions"], UNANSWERED_PER_PAGE)
+    with page.expect_download() as download:  # the CSV has every row, not one page
+        page.locator("#unanswered caption a", has_text="CSV").click()
+    saved = Path(download.value.path()).read_text(encoding="utf-8")
+    assert len(list(csv.reader(io.StringIO(saved)))) == 1 + expected["open_questions"]
 
     page.get_by_role("link", name="Channels", exact=True).click()
     names = page.locator("#channels tbody th").all_inner_texts()

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot import reports
 from bot.config import CommunitySettings
-from bot.dashboard import member_page
+from bot.dashboard import member_page, pages
 from bot.dashboard.view import View
 from bot.period import Period
 from bot.store import Store
@@ -44,3 +44,30 @@ async def test_member_page_counts_match_the_credits_report(store: Store) -> None
               for row in page.table("helped").rows}
     assert helped == {"nina": 1, "bob": 1}
     assert page.facts["newcomers_helped"] == 1  # nina joined just before asking
+
+
+async def test_long_tables_page_by_page_make_the_whole_table(store: Store) -> None:
+    """The pages of the advocates and unanswered tables, one after another, are exactly
+    the whole table that the CSV and the command line have (ranks numbered on)."""
+    now = utc_now()
+    await build(store, now)
+    period = Period(now - timedelta(days=30), now)
+    settings = CommunitySettings()
+    for builder, name, per_page in ((pages.advocates, "advocates", pages.ADVOCATES_PER_PAGE),
+                                    (pages.unanswered, "unanswered",
+                                     pages.UNANSWERED_PER_PAGE)):
+        whole = (await builder(View(store, DEMO, period, settings, now.timestamp()))
+                 ).table(name)
+        assert len(whole.rows) > per_page and whole.count is None
+        count = len(whole.rows)
+        last = -(-count // per_page)
+        joined = []
+        for number in range(1, last + 2):  # one past the last page shows the last
+            table = (await builder(View(store, DEMO, period, settings, now.timestamp(),
+                                        page=number))).table(name)
+            assert table.count == count and table.pages == last
+            assert table.page == min(number, last) and table.paged
+            assert len(table.rows) == (per_page if number < last else count - (last - 1) * per_page)
+            if number <= last:
+                joined.extend(table.rows)
+        assert joined == whole.rows
