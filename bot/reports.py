@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from bot.config import CommunitySettings
 from bot.identity import is_anonymous
 from bot.metrics.advocates import Advocate, rank_advocates
+from bot.metrics.answer_columns import AnswerColumns
 from bot.metrics.health import Health, compute_health
 from bot.period import Period, weeks_since
 from bot.scope import Scope
@@ -112,16 +113,17 @@ async def resolve_scope(store: Store, community: str | None) -> Scope:
     return known[0]
 
 
-async def health(store: Store, scope: Scope, period: Period, settings: CommunitySettings
-                 ) -> Health:
-    """The health figures of ``scope`` over ``period``."""
+async def health(store: Store, scope: Scope, period: Period, settings: CommunitySettings,
+                 *, keep: bool = True) -> Health:
+    """The health figures of ``scope`` over ``period`` (``keep``: False when nobody will ask
+    for these days again, such as a complete week whose figures the week cache keeps)."""
     cache = week_cache(store)
-    questions = await cache.questions(store, scope, period.start, period.end)
-    peer_answers = count_peer_answers(
-        await cache.answers(store, scope, period.start, period.end))
+    start, end = period.start, period.end
+    questions = await cache.questions(store, scope, start, end, keep)
+    peer_answers = count_peer_answers(await cache.answers(store, scope, start, end, keep))
     return compute_health(
         questions, peer_answers,
-        active_members=len(await cache.active(store, scope, period.start, period.end)),
+        active_members=len(await cache.active(store, scope, start, end, keep)),
         new_members=await store.new_members(scope, period.start, period.end),
         joined_at=await cache.joined_at(store, scope) if questions else {},
         answer_window_s=settings.answer_window_hours * 3600,
@@ -142,14 +144,14 @@ async def helpers(store: Store, scope: Scope, period: Period, settings: Communit
     exactly what the whole leaderboard says of them (a score depends only on the member's
     answers and on those their askers gave back), at a fraction of the cost."""
     if involving is None:
-        answers = await week_cache(store).answers(store, scope, period.start, period.end)
+        answers = await week_cache(store).answer_columns(store, scope, period.start, period.end)
     else:
-        answers = await store.answer_facts(scope, period.start, period.end, involving)
-    # past a few hundred members, member_facts reads them all anyway: no need to list them
-    people = ({x.asker for x in answers} | {x.answerer for x in answers}
-              if len(answers) <= 500 else None)
+        answers = AnswerColumns.of(
+            await store.answer_facts(scope, period.start, period.end, involving))
+    # past a few hundred answers, member_facts reads them all anyway: no need to list them
+    people = answers.users() if len(answers) <= 500 else None
     members: dict[str, MemberFact] = (await store.member_facts(scope, people)
-                                      if answers else {})
+                                      if len(answers) else {})
     ranked = rank_advocates(answers, {u: m.joined_at for u, m in members.items()},
                             since=period.start, newcomer_days=settings.newcomer_days)
     out = []
@@ -214,7 +216,7 @@ async def weekly_series(store: Store, scope: Scope, weeks: list[Period],
     now = time.time()
 
     def compute(week: Period) -> Callable[[], Awaitable[Health]]:
-        return lambda: health(store, scope, week, settings)
+        return lambda: health(store, scope, week, settings, keep=False)
 
     return [(week, await cache.health(scope, week, shape, compute(week), now))
             for week in weeks]

@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from bot.metrics.answer_columns import AnswerColumns, Codes
 from bot.metrics.health import Health
 from bot.period import Period
 from bot.scope import Scope
@@ -41,6 +42,10 @@ WeekKey = tuple[Scope, float, float, tuple[object, ...]]
 DayKey = tuple[Scope, str, int]  # community, kind of facts, day (since 1970-01-01 UTC)
 # A day's facts: questions and answers as tuples, who posted as a frozenset.
 DayFacts = tuple[Any, ...] | frozenset[str]
+Part = tuple[DayKey | None, Any]  # a kept day and its facts, or facts read live (None)
+# Question codes a community's answer blocks may use before the tables start afresh (a
+# dict entry each, about 100 bytes; the ids are those the kept days hold anyway).
+MAX_QUESTION_CODES = 300_000
 
 
 class WeekCache:
@@ -57,6 +62,10 @@ class WeekCache:
         self.generation: dict[Scope, int] = {}  # invalidations so far, per community
         self.loading: dict[Scope, asyncio.Lock] = {}
         self.keep_days = True
+        # Whole days' answers as columns too (made when a leaderboard first asks), coded with
+        # the community's tables of members and questions.
+        self.blocks: dict[DayKey, AnswerColumns] = {}
+        self.codes: dict[Scope, tuple[Codes, Codes]] = {}
         store.on_change(self.invalidate)
 
     def one_shot(self) -> None:
@@ -74,6 +83,7 @@ class WeekCache:
             self._drop(day_key)
         if since == float("-inf"):  # joins, leaves, forget and opt-out change join dates
             self.joined.pop(scope, None)
+            self.codes.pop(scope, None)  # (every block of the community went with its day)
 
     def clear(self) -> None:
         """Forget everything (a benchmark measuring the reports' cold path)."""
@@ -81,30 +91,57 @@ class WeekCache:
         self.weeks.clear()
         self.days.clear()
         self.charts.clear()
+        self.blocks.clear()
+        self.codes.clear()
         self.facts = 0
 
     def _drop(self, key: DayKey) -> None:
         facts, _ = self.days.pop(key)
         self.facts -= len(facts)
+        self.blocks.pop(key, None)
 
     # -- facts of a period --------------------------------------------------------------
-    async def questions(self, store: Store, scope: Scope, since: float, until: float
-                        ) -> list[QuestionFact]:
+    # ``keep``: False reads what is not kept yet straight from the database and keeps
+    # nothing (a complete week's figures, computed once: its days are not asked again).
+    async def questions(self, store: Store, scope: Scope, since: float, until: float,
+                        keep: bool = True) -> list[QuestionFact]:
         """Live questions asked in [since, until) (``Store.question_facts``)."""
-        return _joined(await self._parts(store, scope, "questions", since, until))
+        return _joined(await self._parts(store, scope, "questions", since, until, keep))
 
-    async def answers(self, store: Store, scope: Scope, since: float, until: float
-                      ) -> list[AnswerFact]:
+    async def answers(self, store: Store, scope: Scope, since: float, until: float,
+                      keep: bool = True) -> list[AnswerFact]:
         """Counted answers given in [since, until) (``Store.answer_facts``)."""
-        return _joined(await self._parts(store, scope, "answers", since, until))
+        return _joined(await self._parts(store, scope, "answers", since, until, keep))
 
-    async def active(self, store: Store, scope: Scope, since: float, until: float) -> set[str]:
+    async def answer_columns(self, store: Store, scope: Scope, since: float, until: float
+                             ) -> AnswerColumns:
+        """``answers`` as columns: each kept day's block is made once."""
+        parts = await self._parts(store, scope, "answers", since, until)
+        # no await from here on: the tables and blocks cannot change under us
+        members, questions = self.codes.get(scope) or (Codes(), Codes())
+        if len(questions) > MAX_QUESTION_CODES:  # start afresh (blocks are made again)
+            for stale in [k for k in self.blocks if k[0] == scope]:
+                del self.blocks[stale]
+            members, questions = Codes(), Codes()
+        self.codes[scope] = (members, questions)
+        blocks = []
+        for day, facts in parts:
+            block = None if day is None else self.blocks.get(day)
+            if block is None:
+                block = AnswerColumns.of(facts, members, questions)
+                if day is not None:
+                    self.blocks[day] = block
+            blocks.append(block)
+        return AnswerColumns.joined(blocks, members)
+
+    async def active(self, store: Store, scope: Scope, since: float, until: float,
+                     keep: bool = True) -> set[str]:
         """Humans who posted in [since, until) (``Store.active_users``)."""
-        parts = await self._parts(store, scope, "active", since, until)
+        parts = await self._parts(store, scope, "active", since, until, keep)
         if len(parts) == 1:
-            return set(parts[0])
+            return set(parts[0][1])
         users: set[str] = set()
-        for part in parts:
+        for _, part in parts:
             users |= part
         return users
 
@@ -122,24 +159,26 @@ class WeekCache:
             self.joined[scope] = (joined, now)
         return joined
 
-    async def _parts(self, store: Store, scope: Scope, kind: str, since: float, until: float
-                     ) -> list[Any]:
+    async def _parts(self, store: Store, scope: Scope, kind: str, since: float, until: float,
+                     keep: bool = True) -> list[Part]:
         """The facts of [since, until) in time order: whole past days from the cache (read
         now if missing), the partial days at either end from the database."""
         first = math.ceil(since / DAY)
         last = min(math.floor(until / DAY), math.floor(time.time() / DAY))  # past days only
         if first >= last or not self.keep_days:
-            return [await _read(store, scope, kind, since, until)]
-        parts = []
+            return [(None, await _read(store, scope, kind, since, until))]
+        if not keep and any((scope, kind, day) not in self.days for day in range(first, last)):
+            return [(None, await _read(store, scope, kind, since, until))]
+        parts: list[Part] = []
         if since < first * DAY:
-            parts.append(await _read(store, scope, kind, since, first * DAY))
+            parts.append((None, await _read(store, scope, kind, since, first * DAY)))
         parts.extend(await self._days(store, scope, kind, first, last))
         if last * DAY < until:
-            parts.append(await _read(store, scope, kind, last * DAY, until))
+            parts.append((None, await _read(store, scope, kind, last * DAY, until)))
         return parts
 
     async def _days(self, store: Store, scope: Scope, kind: str, first: int, last: int
-                    ) -> list[DayFacts]:
+                    ) -> list[Part]:
         lock = self.loading.setdefault(scope, asyncio.Lock())
         async with lock:  # one reader of missing days per community (warm-up and a request)
             now = self.clock()
@@ -153,17 +192,17 @@ class WeekCache:
                 read = await _read_days(store, scope, kind, start, end)
                 if self.generation.get(scope, 0) != generation:
                     # written to meanwhile: these may be stale already, not kept
-                    return [await _read(store, scope, kind, first * DAY, last * DAY)]
+                    return [(None, await _read(store, scope, kind, first * DAY, last * DAY))]
                 for day in range(start, end):
                     self._keep((scope, kind, day), read.get(day, _EMPTY[kind]), now)
-            out = []
+            out: list[Part] = []
             for day in range(first, last):
                 key = (scope, kind, day)
                 found = self.days.get(key)
                 if found is None:  # dropped to make room for later days of this same read
-                    return [await _read(store, scope, kind, first * DAY, last * DAY)]
+                    return [(None, await _read(store, scope, kind, first * DAY, last * DAY))]
                 self.days.move_to_end(key)
-                out.append(found[0])
+                out.append((key, found[0]))
             return out
 
     def _keep(self, key: DayKey, facts: DayFacts, made: float) -> None:
@@ -258,11 +297,11 @@ def _runs(days: list[int]) -> Iterable[tuple[int, int]]:
             start = None
 
 
-def _joined(parts: list[Any]) -> list[Any]:
+def _joined(parts: list[Part]) -> list[Any]:
     if len(parts) == 1:
-        return list(parts[0])
+        return list(parts[0][1])
     out: list[Any] = []
-    for part in parts:
+    for _, part in parts:
         out.extend(part)
     return out
 

@@ -70,6 +70,36 @@ async def test_writes_touching_a_cached_week_clear_it(store: Store) -> None:
     assert await cached(store) == await fresh(store)
 
 
+async def test_complete_weeks_keep_their_figures_not_their_days(store: Store) -> None:
+    chat = Chat(start=WEEKS[0].since + timedelta(days=1))
+    question = chat.msg("ann", "How do I reset my password?")
+    chat.msg("bob", "Settings, then reset", reply_to=question)
+    chat.msg("cat", "Is there a dark mode?", after=timedelta(days=7))
+    await Engine(store).ingest(chat.take())
+    series = await cached(store)
+    cache = week_cache(store)
+    assert len(cache.weeks) == 2
+    assert not cache.days  # asked once: the week's figures are kept, not its days
+    assert [h.questions for h in series] == [1, 1] and series == await fresh(store)
+
+
+async def test_question_codes_start_afresh_past_their_cap(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    chat = Chat()
+    for day in range(4):
+        q = chat.msg(f"asker{day}", f"How do I fix thing {day}?", after=timedelta(days=1))
+        chat.msg("bob", f"Restart thing {day}", reply_to=q)
+        chat.msg("cat", f"Or reinstall thing {day}", reply_to=q)
+    await Engine(store).ingest(chat.take())
+    first = await reported(store)
+    assert first == await afresh(store)
+    monkeypatch.setattr(week_cache_module, "MAX_QUESTION_CODES", 2)
+    cache = week_cache(store)
+    blocks = dict(cache.blocks)
+    assert await reported(store) == first
+    assert cache.blocks and all(cache.blocks[k] is not blocks[k] for k in cache.blocks)
+
+
 async def test_same_figures_same_chart(store: Store) -> None:
     drawn: list[int] = []
 
@@ -130,6 +160,7 @@ async def test_whole_days_are_cached_and_writes_that_touch_them_clear_them(store
     held = {(kind, day) for (_, kind, day) in cache.days}
     assert {kind for kind, _ in held} == {"questions", "answers", "active"}
     assert len({day for _, day in held}) == 4  # the whole days; the partial ends are read live
+    assert {kind for (_, kind, _) in cache.blocks} == {"answers"}  # as columns too
     assert await reported(store) == first  # from the cache
 
     steps = [

@@ -10,12 +10,11 @@ weight falls by up to 75% as their help becomes mutual. Steady help over several
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import asdict, dataclass
-from operator import itemgetter
 
 import numpy as np
 
+from bot.metrics.answer_columns import AnswerColumns
 from bot.store.metric_reads import AnswerFact
 
 ACK_BONUS = 0.5
@@ -42,34 +41,27 @@ class Advocate:
         return asdict(self)
 
 
-def rank_advocates(answers: list[AnswerFact], joined_at: dict[str, float | None],
-                   *, since: float, newcomer_days: int = 30) -> list[Advocate]:
+def rank_advocates(answers: list[AnswerFact] | AnswerColumns,
+                   joined_at: dict[str, float | None], *, since: float,
+                   newcomer_days: int = 30) -> list[Advocate]:
     """Peers by score (highest first), then staff by score.
 
     Computed over arrays (a 90-day leaderboard of a large community is tens of thousands of
-    answers), in the order the rules above read: every sum adds its terms one by one in the
-    order a loop over the answers would (the k-th answer to a person by time, the people a
-    helper helped by their first answer), so scores round the same way whatever the size."""
-    n = len(answers)
+    answers; the week cache gives them as ``AnswerColumns`` already), in the order the rules
+    above read: every sum adds its terms one by one in the order a loop over the answers
+    would (the k-th answer to a person by time, the people a helper helped by their first
+    answer), so scores round the same way whatever the size."""
+    columns = answers if isinstance(answers, AnswerColumns) else AnswerColumns.of(answers)
+    n = len(columns)
     if not n:
         return []
-
-    def column(index: int, kind: type) -> np.ndarray:
-        return np.fromiter(map(itemgetter(index), answers), kind, n)
-
-    helpers = list(map(itemgetter(1), answers))
-    askers = list(map(itemgetter(2), answers))
-    names = list(dict.fromkeys(helpers + askers))
-    code = dict(zip(names, itertools.count()))
+    names = columns.names
     users = len(names)
-    questions = list(map(itemgetter(0), answers))
-    question_code = dict(zip(dict.fromkeys(questions), itertools.count()))
-    helper = np.fromiter(map(code.__getitem__, helpers), np.int64, n)
-    asker = np.fromiter(map(code.__getitem__, askers), np.int64, n)
-    question = np.fromiter(map(question_code.__getitem__, questions), np.int64, n)
+    helper, asker = columns.helper, columns.asker
     counted = np.flatnonzero(helper != asker)  # nobody answers themselves
     if not len(counted):
         return []
+    question = columns.question
 
     # One answer per (question, answerer): the first message's time, its question's asker
     # and time from the first row, staff or acknowledged if any message was. ``first`` (the
@@ -80,10 +72,10 @@ def rank_advocates(answers: list[AnswerFact], joined_at: dict[str, float | None]
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     first = order[starts]
     d_helper, d_asker = helper[first], asker[first]
-    d_qts = column(3, np.float64)[first]
-    d_ts = np.minimum.reduceat(column(4, np.float64)[order], starts)
-    d_staff = np.logical_or.reduceat(column(5, bool)[order], starts)
-    d_ack = np.logical_or.reduceat(column(6, bool)[order], starts)
+    d_qts = columns.question_ts[first]
+    d_ts = np.minimum.reduceat(columns.ts[order], starts)
+    d_staff = np.logical_or.reduceat(columns.staff[order], starts)
+    d_ack = np.logical_or.reduceat(columns.acknowledged[order], starts)
 
     # The k-th answer to the same person (by time; ties in first-row order) weighs 1/k.
     joined = np.array([joined_at.get(u) for u in names], np.float64)  # None -> nan
@@ -109,7 +101,7 @@ def rank_advocates(answers: list[AnswerFact], joined_at: dict[str, float | None]
 
     # A helper's score adds their pairs in the order of each pair's first answer.
     p_first = np.minimum.reduceat(first[by_pair], p_starts)
-    by_helper = np.lexsort((p_first, p_helper))
+    by_helper = np.argsort(p_helper * n + p_first)  # p_first: unique, below n
     h_key = p_helper[by_helper]
     h_starts = np.flatnonzero(np.r_[True, h_key[1:] != h_key[:-1]])
     h_sizes = np.diff(np.r_[h_starts, len(h_key)])

@@ -3,7 +3,10 @@ more, mutual help gains little, staff ranked apart, and every score has its part
 
 from __future__ import annotations
 
+import random
+
 from bot.metrics.advocates import rank_advocates
+from bot.metrics.answer_columns import AnswerColumns, Codes
 from bot.store.metric_reads import AnswerFact
 
 DAY = 86400.0
@@ -84,3 +87,29 @@ def test_parts_explain_the_score() -> None:
 
 def test_self_answers_never_score() -> None:
     assert rank_advocates([answer("a", "a", "q1")], {}, since=0) == []
+
+
+def test_days_coded_apart_rank_as_one_list() -> None:
+    """The week cache joins days' answers coded as columns at different times, with tables
+    that hold other members and questions: the leaderboard is the list's, to the last bit."""
+    rng = random.Random(12)
+    for _ in range(300):
+        people = [f"u{i}" for i in range(rng.randint(1, 7))]
+        questions = [(f"q{i}", rng.choice(people), 3600.0 * rng.randint(0, 50))
+                     for i in range(rng.randint(1, 9))]
+        answers, ts = [], 0.0
+        for _ in range(rng.randint(0, 30)):
+            question, asker, asked = rng.choice(questions)
+            ts += rng.choice([0.0, 1.0, 3600.0, 3 * DAY])
+            answers.append(AnswerFact(question, rng.choice(people), asker, asked, ts,
+                                      rng.random() < 0.2, rng.random() < 0.3))
+        joined = {p: rng.choice([None, 0.0, DAY * rng.randint(0, 60)]) for p in people}
+        members, asked = Codes(), Codes()
+        members.encode(["someone", "u3"])
+        asked.encode(["q5", "elsewhere"])
+        cut = sorted(rng.randint(0, len(answers)) for _ in range(2))
+        days = [answers[:cut[0]], answers[cut[0]:cut[1]], answers[cut[1]:]]
+        blocks = AnswerColumns.joined(
+            [AnswerColumns.of(day, members, asked) for day in days], members)
+        as_list = rank_advocates(answers, joined, since=0, newcomer_days=20)
+        assert rank_advocates(blocks, joined, since=0, newcomer_days=20) == as_list
