@@ -3,7 +3,7 @@ settings, reports, rendering: everything but the platform's network), over 1M st
 messages: ``/circle health``, ``helpers 7|30|90`` and ``unanswered``.
 
     .venv/bin/python bench/commands.py [--calls 100] [--db out/bench/reports.sqlite]
-        [--pg postgresql://postgres@127.0.0.1:5432/postgres]
+        [--pg postgresql://postgres@127.0.0.1:5432/postgres] [--pg-db NAME]
 
 Each command gets a freshly started runtime: started as ``innercircle run`` starts it, with
 its warm-up (``Runtime.warm``: what each community's first commands ask for, computed in the
@@ -12,8 +12,8 @@ after start included; p50, p99 and the slowest call are printed, wall-clock and 
 clock starts 6 hours before the end of the history and moves a minute a call, so every
 period has a partial day at each end (read from the database each call, as in live use).
 The SQLite database is the one ``bench/reports.py`` builds; with ``--pg`` it is copied once
-into the PostgreSQL database ``innercircle_bench_commands`` on that server (kept for the
-next runs) and measured beside.
+into the PostgreSQL database ``--pg-db`` (``innercircle_bench_commands``) on that server
+(kept for the next runs) and measured beside.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ from bot.store.schema import metadata
 
 SCOPE = Scope("demo", "big")
 NOW = 1_794_787_200.0  # 2026-11-16 00:00 UTC: where bench/reports.py's history ends
-PG_NAME = "innercircle_bench_commands"
 COMMANDS: list[tuple[str, dict[str, Any]]] = [
     ("health", {}),
     ("helpers", {"period": "7"}),
@@ -105,18 +104,18 @@ def line(samples: list[float], cpus: list[float]) -> str:
             f"p99 {cpu99:5.1f}  first {cpus[0]:6.1f} ms")
 
 
-async def copy_to_postgresql(sqlite_path: Path, server: str) -> str:
+async def copy_to_postgresql(sqlite_path: Path, server: str, name: str) -> str:
     """The SQLite database's rows in a PostgreSQL database (copied once, then reused)."""
     import asyncpg
 
     admin = await asyncpg.connect(server.replace("postgresql+asyncpg://", "postgresql://"))
     try:
-        exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", PG_NAME)
+        exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
         if not exists:
-            await admin.execute(f'CREATE DATABASE "{PG_NAME}"')
+            await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
-    url = f"{server.rsplit('/', 1)[0]}/{PG_NAME}"
+    url = f"{server.rsplit('/', 1)[0]}/{name}"
     store = await Store.open(url)  # migrates
     await store.close()
     target = await asyncpg.connect(url)
@@ -144,16 +143,19 @@ async def copy_to_postgresql(sqlite_path: Path, server: str) -> str:
     return url
 
 
-async def main(calls: int, path: Path, pg: str | None) -> None:
+async def main(calls: int, path: Path, pg: str | None, pg_db: str, only: str | None
+               ) -> None:
     if not path.exists():
         raise SystemExit(f"{path} is missing: build it with bench/reports.py first")
     targets = [("SQLite", str(path))]
     if pg:
-        targets.append(("PostgreSQL", await copy_to_postgresql(path, pg)))
+        targets.append(("PostgreSQL", await copy_to_postgresql(path, pg, pg_db)))
     print(f"{calls} calls each, through the runtime, over {path.name} (about 1M messages); "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     for name, args in COMMANDS:
         label = f"/circle {name} {' '.join(args.values())}".strip()
+        if only and only not in label:
+            continue
         for database, url in targets:
             samples, cpus, (warm, warm_cpu) = await measure(url, name, args, calls)
             print(f"{label:<22} {database:<10} {line(samples, cpus)}  | warm-up {warm:6.0f} "
@@ -167,5 +169,8 @@ if __name__ == "__main__":
     parser.add_argument("--calls", type=int, default=100)
     parser.add_argument("--db", type=Path, default=Path("out/bench/reports.sqlite"))
     parser.add_argument("--pg", help="a PostgreSQL server URL: measure it beside SQLite")
+    parser.add_argument("--pg-db", default="innercircle_bench_commands",
+                        help="the database on that server the SQLite rows are copied into")
+    parser.add_argument("--only", help="only the commands whose label contains this")
     args = parser.parse_args()
-    asyncio.run(main(args.calls, args.db, args.pg))
+    asyncio.run(main(args.calls, args.db, args.pg, args.pg_db, args.only))
