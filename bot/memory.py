@@ -133,12 +133,18 @@ class CommunityMemory:
         return found
 
     def _prune(self, now: float) -> None:
-        self.signals = SignalCache()  # the linker's per-message facts (text, dropped with us)
         self.since_prune = 0
         for key, last in list(self.window_last.items()):
             if now - last > WINDOW_IDLE_S:
                 del self.window_last[key]
                 self.windows.pop(key, None)
+        # The linker's per-message facts: only what the windows still hold is kept (the rest
+        # would be dropped anyway; the windows' own facts are carried on, not rebuilt).
+        signals = self.signals
+        held = {u.id for window in self.windows.values() for u in window}
+        signals.infos = {k: v for k, v in signals.infos.items() if k in held}
+        heads = {window[-1].id for window in self.windows.values() if window}
+        signals.windows = {k: v for k, v in signals.windows.items() if k in heads}
         stale = [k for k, v in self.latest_answer.items() if now - v.ts > THANKS_REACH_S]
         for k in stale:
             del self.latest_answer[k]

@@ -10,6 +10,10 @@ from bot.engine import Engine
 from bot.events import Event
 from bot.imports.report import ImportReport
 
+#: messages per write when importing (at least): history has no reader waiting for each
+#: batch, and fewer, larger transactions write each index page fewer times
+BATCH_SIZE = 4000
+
 #: ``progress(done_bytes, total_bytes, messages_read)``
 Progress = Callable[[int, int, int], None]
 

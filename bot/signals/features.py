@@ -203,6 +203,17 @@ def _window(history: Sequence[Utterance], cache: SignalCache) -> Window:
     return win
 
 
+def carry(msg: Utterance, history: Sequence[Utterance], cache: SignalCache = OFFLINE) -> None:
+    """Keep the window of a message the model does not score (an explicit reply, the first
+    message of a window), so the next message of the channel carries it on instead of
+    rebuilding it (see :func:`_window`). Caching only: no feature changes."""
+    win = _window(history, cache)
+    windows = cache.windows
+    if len(windows) >= CACHE_LIMIT:
+        windows.clear()
+    windows[msg.id] = (msg, info(msg, cache), win)
+
+
 def options(msg: Utterance, history: Sequence[Utterance], cache: SignalCache = OFFLINE
             ) -> list[tuple[int, tuple[int, ...]]]:
     """Candidate parents of ``msg`` and their table rows, unlinked option first.

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
+from bot.signals.features import carry
 from bot.signals.message_info import OFFLINE, SignalCache
 from bot.signals.model import LinkModel, load_model
 from bot.signals.utterance import Utterance
@@ -29,10 +30,9 @@ class Linker:
              cache: SignalCache = OFFLINE) -> str | None:
         """The id of the message in ``history`` (oldest first) that ``msg`` responds to.
         ``cache``: the community's (see ``SignalCache``)."""
-        if msg.reply_to is not None:
+        if msg.reply_to is not None or not history:
+            carry(msg, history, cache)  # the next message carries this window on
             return msg.reply_to
-        if not history:
-            return None
         pos = self.model.best(msg, history, cache)
         return None if pos is None else history[pos].id
 

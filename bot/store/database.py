@@ -18,6 +18,8 @@ from bot.store.dialect import insert_ignore
 from bot.store.migrate import upgrade
 
 MIGRATION_LOCK = 0x1C_C1_2C_1E  # the advisory lock id processes take to migrate
+CACHE_KIB = 65536  # SQLite page cache per connection (at most; the default is 2 MB)
+CHECKPOINT_PAGES = 16384  # write-ahead log pages between checkpoints (the default is 1000)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -28,6 +30,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     # deleted facts and expired excerpts are overwritten, not left in free pages
     cursor.execute("PRAGMA secure_delete=ON")
+    # Ingest inserts into a dozen indexes at scattered places: with SQLite's default 2 MB
+    # page cache most of those pages are read back from the file again and again as the
+    # tables grow (a write cost 48 us a message at 90k stored, 122 at 360k). The cache
+    # grows only with the pages a connection really uses.
+    cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+    # Checkpoint the write-ahead log less often: a page written by many batches in a row
+    # (the newest end of each index) is copied back to the database file once, not each time.
+    cursor.execute(f"PRAGMA wal_autocheckpoint={CHECKPOINT_PAGES}")
     cursor.close()
 
 
