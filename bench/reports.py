@@ -67,7 +67,7 @@ async def build(store: Store, target: int, end: datetime) -> int:
 MODES = {
     "fresh": "a fresh process, as `innercircle report` (no day kept: the period read at once)",
     "fill": "a running bot's first read of these days (read, split by day and kept)",
-    "cached": "a running bot once the whole days are kept (partial days at either end read)",
+    "cached": "a running bot once the days are kept (today's part read each time)",
 }
 
 
@@ -155,6 +155,8 @@ async def main(target: int, path: Path, times: int) -> None:
         for mode, meaning in MODES.items():
             print(f"  {mode}: {meaning}")
         end -= timedelta(hours=6)  # a period ending at a time of day, as "now" does
+        for store in stores:  # and it is today: its facts are read each time
+            week_cache(store).today = end.timestamp
         for label, days in (("week", 7), ("month", 30)):
             period = Period(end - timedelta(days=days), end)
             for name, report in (("health", reports.health), ("helpers", reports.helpers)):

@@ -33,6 +33,7 @@ from bot.settings_cache import SettingsCache
 from bot.staff import StaffRule
 from bot.store import Store
 from bot.undelivered import scrub
+from bot.week_cache import week_cache
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ class Runtime:
         self.engine = engine
         self.settings_cache = settings_cache
         self.clock = clock
+        week_cache(store).today = clock  # today's facts are read live, past days kept
         self.platforms: dict[str, Platform] = {}
         self.started_at = clock()
         self.scheduler: JobScheduler | None = None

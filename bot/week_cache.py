@@ -53,7 +53,8 @@ class WeekCache:
     it), charts; the least recently used dropped first."""
 
     def __init__(self, store: Store, clock: Callable[[], float] = time.monotonic) -> None:
-        self.clock = clock
+        self.clock = clock  # ages of what is kept
+        self.today: Callable[[], float] = time.time  # the time whose day is not past yet
         self.weeks: OrderedDict[WeekKey, tuple[Health, float]] = OrderedDict()
         self.days: OrderedDict[DayKey, tuple[DayFacts, float]] = OrderedDict()
         self.facts = 0  # held in self.days
@@ -161,10 +162,15 @@ class WeekCache:
 
     async def _parts(self, store: Store, scope: Scope, kind: str, since: float, until: float,
                      keep: bool = True) -> list[Part]:
-        """The facts of [since, until) in time order: whole past days from the cache (read
-        now if missing), the partial days at either end from the database."""
-        first = math.ceil(since / DAY)
-        last = min(math.floor(until / DAY), math.floor(time.time() / DAY))  # past days only
+        """The facts of [since, until) in time order: past days from the cache (read now if
+        missing), today from the database. Questions and answers of a day the period covers
+        in part are that whole day's, kept, cut to the period (each has its time): the next
+        period to start or end in that day finds it. Who posted has no time: the partial
+        days at either end are read from the database."""
+        today = math.floor(self.today() / DAY)
+        timed = kind != "active"
+        first = math.floor(since / DAY) if timed else math.ceil(since / DAY)
+        last = min(math.ceil(until / DAY) if timed else math.floor(until / DAY), today)
         if first >= last or not self.keep_days:
             return [(None, await _read(store, scope, kind, since, until))]
         if not keep and any((scope, kind, day) not in self.days for day in range(first, last)):
@@ -172,7 +178,12 @@ class WeekCache:
         parts: list[Part] = []
         if since < first * DAY:
             parts.append((None, await _read(store, scope, kind, since, first * DAY)))
-        parts.extend(await self._days(store, scope, kind, first, last))
+        days = await self._days(store, scope, kind, first, last)
+        if timed and since > first * DAY:
+            days[0] = (None, tuple(x for x in days[0][1] if x.ts >= since))
+        if timed and until < last * DAY:
+            days[-1] = (None, tuple(x for x in days[-1][1] if x.ts < until))
+        parts.extend(days)
         if last * DAY < until:
             parts.append((None, await _read(store, scope, kind, last * DAY, until)))
         return parts

@@ -159,7 +159,10 @@ async def test_whole_days_are_cached_and_writes_that_touch_them_clear_them(store
     cache = week_cache(store)
     held = {(kind, day) for (_, kind, day) in cache.days}
     assert {kind for kind, _ in held} == {"questions", "answers", "active"}
-    assert len({day for _, day in held}) == 4  # the whole days; the partial ends are read live
+    whole = {day for kind, day in held if kind == "active"}
+    assert len(whole) == 4  # who posted: the whole days; the partial ends are read live
+    for kind in ("questions", "answers"):  # facts with a time: the partial ends' days cut
+        assert {day for k, day in held if k == kind} == whole | {min(whole) - 1, max(whole) + 1}
     assert {kind for (_, kind, _) in cache.blocks} == {"answers"}  # as columns too
     assert await reported(store) == first  # from the cache
 
@@ -193,6 +196,26 @@ async def test_whole_days_are_cached_and_writes_that_touch_them_clear_them(store
     await store.forget(SCOPE, "bob", START.timestamp() + 86400 * 6)
     assert await reported(store) == await afresh(store)
     assert "bob" not in {e.advocate.user for e in (await reported(store))[1]}
+
+
+async def test_days_a_period_covers_in_part_are_cut_to_it(store: Store) -> None:
+    since, until = PERIOD.since, PERIOD.until
+    chat = Chat(start=since - timedelta(hours=2))
+    early = chat.msg("ann", "How do I reset my password?")  # before the period, that day
+    chat.msg("bob", "Settings, then reset", reply_to=early, after=timedelta(hours=2))
+    logs = chat.msg("eve", "Where are the logs kept?", after=timedelta(hours=1))
+    chat.msg("cat", "Under /var/log", reply_to=logs, after=timedelta(minutes=10))
+    late = chat.msg("fay", "Can I export my data?",
+                    after=until - timedelta(hours=1) - chat.now)
+    chat.msg("bob", "Yes, from your profile", reply_to=late, after=timedelta(minutes=30))
+    out = chat.msg("gus", "Does the API have a rate limit?", after=timedelta(minutes=60))
+    chat.msg("dan", "Yes: 50 calls a minute", reply_to=out, after=timedelta(minutes=10))
+    await Engine(store).ingest(chat.take())
+    first = await reported(store)
+    assert first[0].questions == 2  # logs and late: not early, not out
+    assert sorted(e.advocate.user for e in first[1]) == ["bob", "cat"]
+    assert first == await afresh(store)  # kept and cut, and read live, alike
+    assert await reported(store) == first  # from the kept days
 
 
 async def test_warm_up_leaves_the_first_commands_nothing_to_compute_again(
