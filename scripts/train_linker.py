@@ -1,6 +1,6 @@
 """Train the reply-link model (``bot/signals/model/linker.json``) on Kummerfeld #ubuntu train.
 
-    .venv/bin/python scripts/train_linker.py [--data DIR] [--hidden 32] [--epochs 15] [--tune]
+    .venv/bin/python scripts/train_linker.py [--data DIR] [--hidden 2] [--seed 0] [--tune]
 
 Data: Kummerfeld et al. 2019 IRC disentanglement corpus, ``train/`` split, and the tune half
 of Molweni DP dev (Li et al. 2020), read in place from ``$INNERCIRCLE_EVAL_DATA`` (never
@@ -13,7 +13,10 @@ weights plus the weights of each of its fields' values (so that rare combination
 from their parts); the shipped table holds the sums. Minibatch Adam in numpy.
 
 ``--tune`` holds out every 8th train log and half of the Molweni tune dialogues and prints
-their scores (through the linker itself) instead of writing the model.
+their scores (through the linker itself) instead of writing the model. The shipped settings
+(two hidden units, L2 1e-5 on a row's own weights, seed 0) were chosen that way: with two
+hidden units the loss is not convex and the seed moves held-out train F1 by about 0.6
+(72.4-73.0); seed 0 scored best of seeds 0-2. The shipped model is the defaults' output.
 """
 
 from __future__ import annotations
@@ -205,11 +208,11 @@ def main() -> None:
     """Train (or, with ``--tune``, score held-out data)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data")
-    parser.add_argument("--hidden", type=int, default=0)
+    parser.add_argument("--hidden", type=int, default=2)
     parser.add_argument("--epochs", type=int, default=15)
     parser.add_argument("--lr", type=float, default=0.03)
     parser.add_argument("--l2", type=float, default=1e-6)
-    parser.add_argument("--l2-rows", type=float, default=1e-4)
+    parser.add_argument("--l2-rows", type=float, default=1e-5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--molweni-weight", type=float, default=10.0)
     parser.add_argument("--candidates", type=int, default=features.CANDIDATES,

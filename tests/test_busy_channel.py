@@ -76,9 +76,6 @@ async def test_chatter_gets_at_most_two_percent_of_credits(store: Store) -> None
     assert figures["chatter_share"] <= 0.02
 
 
-@pytest.mark.xfail(strict=True, reason="69% of plain answers are credited to the right helper "
-                   "(target 75%): the linker links about a quarter of them to the chatter "
-                   "in between; docs/accuracy.md")
 async def test_three_plain_answers_in_four_are_credited(store: Store) -> None:
     figures = await pooled_figures(store, export=False)
     assert figures["plain_credited_right"] >= 0.75

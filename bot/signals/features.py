@@ -7,8 +7,10 @@ of a channel to the next instead of being rebuilt (:class:`Window`). Every optio
 candidate parent, or "starts something new") is a few rows of the model's tables: the facts
 are packed into conjunction groups (distance x same author x rank of the candidate among its
 author's messages x question, addressing both ways, time gap x word overlap, the candidate's
-own facts, ...) listed in :data:`GROUPS`. The model (:mod:`bot.signals.model`) sums an
-option's rows and the message's own row, and scores them with one small hidden layer.
+own facts, ...) listed in :data:`GROUPS`, each group with its own table per kind of
+message (question, opens with a name, short). The model (:mod:`bot.signals.model`) sums an
+option's rows and the message's own row, and scores them with two hidden units; the live
+linker does that in pure Python while it enumerates the options (:func:`best`).
 """
 
 from __future__ import annotations
@@ -32,9 +34,9 @@ from bot.signals.utterance import Utterance
 #: candidates looked at by position (most recent first); addressed authors are found further back
 CANDIDATES = 20
 
-#: beyond this distance a candidate must be related to the message (same author, a question,
-#: a name either way, a shared word) to be considered at all
-NEAR = 6
+#: beyond this distance a candidate must be related to the message (same author, a name
+#: either way, a shared word, a mention) to be considered at all
+NEAR = 4
 
 _DIST_BUCKET = [0, 0, 1, 2, 3, 4, 5, 6, 6, 7, 7, 7, 8, 8, 8, 8]  # index = distance (1-based)
 N_DIST = 11  # 0..8 above, 9 = 16..25, 10 = farther
@@ -55,6 +57,11 @@ def time_bucket(gap: float) -> int:
 N_TIME = 7
 _TIME_BOUNDS = (0, 60, 120, 300, 600, 1800)
 
+#: kinds of message (question x opens with a name x at most three words): each kind has its
+#: own candidate tables ("mtype", the first field of every candidate group)
+N_MTYPE = 8
+_MT = ("mtype", N_MTYPE)
+
 #: The conjunction groups: each a table of the model, indexed by the mixed-radix number of
 #: its fields (the first field most significant). A candidate option is one row of each
 #: PAIR group and of CAND; the unlinked option one row of SELF; every option of a message
@@ -62,25 +69,26 @@ _TIME_BOUNDS = (0, 60, 120, 300, 600, 1800)
 GROUPS: dict[str, tuple[tuple[str, int], ...]] = {
     # distance bucket, same author, rank among its author's messages in the window (0 =
     # latest), candidate is a question, the message's author spoke since the candidate
-    "pos": (("dist", N_DIST), ("same", 2), ("rank", 4), ("question", 2), ("spoke_since", 2)),
+    "pos": (_MT, ("dist", N_DIST), ("same", 2), ("rank", 4), ("question", 2),
+            ("spoke_since", 2)),
     # how the message refers to the candidate's author (0 not, 1 addressed to someone else,
     # 2 name anywhere, 3 addressed or mentioned); how the candidate refers to the message's
     # author (0, 1 name anywhere, 2 addressed); latest of its author; culture (does anyone in
     # the window address people by name); how often the two authors addressed each other in
     # the window; the message's author last addressed this author; the candidate addresses
     # someone else of the window
-    "addr": (("how", 4), ("back", 3), ("latest", 2), ("culture", 2), ("talked", 3),
+    "addr": (_MT, ("how", 4), ("back", 3), ("latest", 2), ("culture", 2), ("talked", 3),
              ("prev_addr", 2), ("to_other", 2)),
     # time gap, content words shared (0..3+), share of the smaller message's content words
     # (0 none, 1 some, 2 at least half), the message is a question
-    "text": (("gap", N_TIME), ("overlap", 4), ("cover", 3), ("msg_question", 2)),
+    "text": (_MT, ("gap", N_TIME), ("overlap", 4), ("cover", 3), ("msg_question", 2)),
     # the message is a question, the candidate thanks, the message's author last addressed
     # this author, the candidate is the message author's own latest message, culture
-    "misc": (("msg_question", 2), ("thanks", 2), ("prev_addr", 2), ("own_latest", 2),
+    "misc": (_MT, ("msg_question", 2), ("thanks", 2), ("prev_addr", 2), ("own_latest", 2),
              ("culture", 2)),
     # the candidate's own facts: question, length in words (1, 2-3, 4-7, 8-15, more), URL,
     # greeting, thanks, opens with a name or a mark ("bob:", "@bob")
-    "cand": (("question", 2), ("length", 5), ("url", 2), ("greet", 2), ("thanks", 2),
+    "cand": (_MT, ("question", 2), ("length", 5), ("url", 2), ("greet", 2), ("thanks", 2),
              ("marked", 2)),
     # the message's own facts, shared by all its options
     "msg": (("culture", 2), ("question", 2), ("length", 5), ("url", 2), ("greet", 2),
@@ -114,31 +122,39 @@ del _o, _g
 
 _POS, _ADDR, _TEXT, _MISC = OFFSETS["pos"], OFFSETS["addr"], OFFSETS["text"], OFFSETS["misc"]
 _CAND, _MSG, _SELF = OFFSETS["cand"], OFFSETS["msg"], OFFSETS["self"]
-_CAND_Q = _size("cand") // 2  # the candidate's question digit
+_INNER = {g: _size(g) // N_MTYPE for g in ("pos", "addr", "text", "misc", "cand")}
+_CAND_Q = _INNER["cand"] // 2  # the candidate's question digit
 #: the POS group's row base by distance (32: the stride of "dist"); farther: bucket 10
-_DIST_ROW = [_POS + dist_bucket(d) * 32 for d in range(CANDIDATES + 1)]
-_FAR_ROW = _POS + 10 * 32
-_CAND_BASE = (_CAND, _CAND + _CAND_Q)  # by "the candidate is a question"
+_FAR_ROW = 10 * 32
+#: per message kind, the POS group's row base by distance 1..CANDIDATES
+_POS_ROWS = [[_POS + t * _INNER["pos"] + dist_bucket(d) * 32 for d in range(1, 65)]
+             for t in range(N_MTYPE)]
+#: the rank field's part of a POS row (ranks beyond 3 share the last value)
+_RANK4 = (0, 4, 8, *([12] * 64))
 
 
 class Window:
     """The last ``CANDIDATES`` messages of a channel (newest first) and what is known about
-    them together: author names, each author's latest message, who addressed whom by name.
-    Carried from one message of the channel to the next and updated in place (:meth:`push`
-    is a few dictionary updates)."""
+    them together: the messages by author name and by the name they open with, each
+    author's latest message, who addressed whom by name. Carried from one message of the
+    channel to the next and updated in place (:meth:`push` is a few dictionary updates)."""
 
-    __slots__ = ("authors", "entries", "head", "latest", "names", "pairs", "seq")
+    __slots__ = ("authors", "by_addr", "by_name", "entries", "head", "own", "pushed", "seq",
+                 "talk")
 
     def __init__(self) -> None:
-        #: (message, info, how many messages its author had posted by then): the rank of an
-        #: entry among its author's messages is ``seq[author]`` minus that number
-        self.entries: list[tuple[Utterance, Info, int]] = []
+        #: one :data:`Entry` per message, newest first
+        self.entries: list[Entry] = []
         self.head: Utterance | None = None  # the newest message pushed
+        self.pushed = 0  # messages pushed so far (an entry's distance: pushed - its number + 1)
         self.seq: dict[str, int] = {}  # author id -> messages pushed so far
-        self.names: dict[str, int] = {}  # name -> messages in the window
         self.authors: dict[str, int] = {}  # author id -> messages in the window
-        self.latest: dict[str, Info] = {}  # author id -> info of their latest message
-        self.pairs: dict[tuple[str, str], int] = {}  # (name, addressed first word) -> count
+        self.own: dict[str, Entry] = {}  # author id -> their latest message
+        self.by_name: dict[str, list[Entry]] = {}  # author name -> their messages, oldest first
+        #: first word of the messages that open with a name ("bob:") -> those, oldest first
+        self.by_addr: dict[str, list[Entry]] = {}
+        #: name -> {name or first word: times one addressed the other in the window}
+        self.talk: dict[str, dict[str, int]] = {}
 
     def push(self, msg: Utterance, m: Info) -> None:
         """Add ``msg`` (and drop the oldest message when full)."""
@@ -146,24 +162,71 @@ class Window:
         entries = self.entries
         seq = self.seq
         count = seq[author] = seq.get(author, 0) + 1
-        names = self.names
         authors = self.authors
-        pairs = self.pairs
+        by_name = self.by_name
         if len(entries) >= CANDIDATES:
-            old, oi, _ = entries.pop()
-            _dec(names, oi.name)
-            if _dec(authors, old.author):
-                del self.latest[old.author]
+            old = entries.pop()
+            oi = old[1]
+            _drop_oldest(by_name, oi.name)
+            if _dec(authors, old[3]):
+                del self.own[old[3]]
             if oi.marked:
-                _dec(pairs, (oi.name, oi.first))
-        entries.insert(0, (msg, m, count))
-        names[m.name] = names.get(m.name, 0) + 1
+                _drop_oldest(self.by_addr, oi.first)
+                self._talked(oi.name, oi.first, -1)
+        self.pushed += 1
+        entry = _entry(msg, m, count, self.pushed)
+        entries.insert(0, entry)
+        found = by_name.get(m.name)
+        if found is None:
+            by_name[m.name] = [entry]
+        else:
+            found.append(entry)
         authors[author] = authors.get(author, 0) + 1
-        self.latest[author] = m
+        self.own[author] = entry
         if m.marked:
-            key = (m.name, m.first)
-            pairs[key] = pairs.get(key, 0) + 1
+            found = self.by_addr.get(m.first)
+            if found is None:
+                self.by_addr[m.first] = [entry]
+            else:
+                found.append(entry)
+            self._talked(m.name, m.first, 1)
         self.head = msg
+
+    def _talked(self, name: str, to: str, step: int) -> None:
+        """Count ``name`` addressing ``to`` (its first word) up or down by ``step``."""
+        talk = self.talk
+        for a, b in ((name, to), (to, name)):
+            row = talk.get(a)
+            if row is None:
+                row = talk[a] = {}
+            left = row[b] = row.get(b, 0) + step
+            if not left:
+                del row[b]
+                if not row:
+                    del talk[a]
+
+
+def _drop_oldest(index: dict[str, list[Entry]], key: str) -> None:
+    found = index[key]
+    if len(found) > 1:
+        del found[0]
+    else:
+        del index[key]
+
+
+#: a window entry: (message, info, how many messages its author had posted by then -- the
+#: entry's rank among its author's messages is ``seq[author]`` minus that number --, then
+#: copies of what the linker reads for every candidate: author, name, question (0 or 2: its
+#: part of the POS row), addressee, words, content words, time, mentions, CAND row within
+#: its message kind, the thanks digit of the MISC row; last the entry's number in the window)
+Entry = tuple[Utterance, Info, int, str, str, int, "str | None", frozenset[str], frozenset[str],
+              float, "tuple[str, ...]", int, int, int]
+
+
+def _entry(msg: Utterance, m: Info, count: int, number: int) -> Entry:
+    q = 1 if msg.is_question else 0
+    return (msg, m, count, msg.author, m.name, q * 2, m.addr, m.words, m.content, msg.ts,
+            msg.mentions, q * _CAND_Q + m.code, m.thanks * 8, number)
 
 
 def _dec(counts: dict, key: object) -> bool:
@@ -236,17 +299,26 @@ def scan(msg: Utterance, history: Sequence[Utterance], cache: SignalCache = OFFL
     return positions, rows, msg_row
 
 
-def best(msg: Utterance, history: Sequence[Utterance], weights: Sequence[float],
+#: a model with at most two hidden units in the form :func:`best` scores it: per table row,
+#: its linear weight plus ``1j`` times its first hidden input (a complex number: two weights
+#: for one lookup and one addition), and its second hidden input; then the two hidden units'
+#: output weights
+Packed = tuple[Sequence[complex], Sequence[float], float, float]
+
+
+def best(msg: Utterance, history: Sequence[Utterance], model: Packed,
          cache: SignalCache = OFFLINE) -> int:
-    """Position in ``history`` of the best option of a linear model (one weight per row;
-    -1: unlinked). The MSG row is the same for every option, so it is left out."""
-    return _scan(msg, history, cache, weights, None)
+    """Position in ``history`` of the best option (-1: unlinked) under a model with at most
+    two hidden units, scored in pure Python while the options are enumerated: an option's
+    score is its rows' linear weights plus each hidden unit's output weight times the unit's
+    input (its rows' and the message row's, when positive)."""
+    return _scan(msg, history, cache, model, None)
 
 
 def _scan(msg: Utterance, history: Sequence[Utterance], cache: SignalCache,
-          w: Sequence[float] | None, out: tuple[list[int], list[int]] | None) -> int:
+          model: Packed | None, out: tuple[list[int], list[int]] | None) -> int:
     """Enumerate the options of ``msg``: collect their positions and rows in ``out`` (and
-    return the MSG row), or return the best position under the linear weights ``w``.
+    return the MSG row), or return the best position under ``model`` (see :func:`best`).
 
     One function serves training, the hidden-layer model and the linear model, so all see
     the same features. Written for speed: this runs once per chat message.
@@ -267,15 +339,29 @@ def _scan(msg: Utterance, history: Sequence[Utterance], cache: SignalCache,
         windows.clear()
     windows[msg.id] = (msg, m, win)
     entries = win.entries
-    known = win.names
-    pairs = win.pairs
+    known = win.by_name
     addressee = m.first if m.first in known else None
     if addressee is not None or mentions:
         culture = 1  # this message itself addresses someone
     else:
-        culture = 1 if any(to in known for _, to in pairs) else 0
-    far_dist = 0
-    far: tuple[Utterance, Info, int] | None = None
+        culture = 1 if any(to in known for to in win.by_addr) else 0
+    mtype = m_q * 4 + m.marked * 2 + (m.code < 32)
+    prow = _POS_ROWS[mtype]  # the POS row base by distance - 1
+    own = win.own.get(m_author)
+    # the NEAR latest messages, then older ones related to this one: the same author, a name
+    # either way, a shared word, a mention
+    scan: list[Entry] = entries[:NEAR]
+    dists: list[int] = list(range(1, len(scan) + 1))
+    if len(entries) > NEAR:
+        dist = NEAR
+        for entry in entries[NEAR:]:
+            dist += 1
+            if (entry[3] == m_author or entry[4] in m_words or m_name in entry[7]
+                    or (n_content and not m_content.isdisjoint(entry[8]))
+                    or (mentions and entry[3] in mentions)):
+                scan.append(entry)
+                dists.append(dist)
+    drows = [prow[d - 1] for d in dists]
     if addressee is None and m.marked and n > CANDIDATES and m.first not in STOPWORDS:
         # addressed to someone who spoke before the window: look further back once
         first = m.first
@@ -287,95 +373,84 @@ def _scan(msg: Utterance, history: Sequence[Utterance], cache: SignalCache,
                 name = norm_name(display)
             if name == first:
                 # its rank: all its author's messages in the window are newer
-                far = (cand, info(cand, cache),
-                       win.seq.get(cand.author, 0) - win.authors.get(cand.author, 0))
-                far_dist = n - pos
+                scan.append(_entry(cand, info(cand, cache), win.seq.get(cand.author, 0)
+                                   - win.authors.get(cand.author, 0), 0))
+                dists.append(n - pos)
+                drows.append(_POS + mtype * _INNER["pos"] + _FAR_ROW)
                 addressee = first
                 break
-    own = win.latest.get(m_author)
-    own_prev_addr = own.addr if own is not None else None
-    others = m.marked  # msg starts with "name:" or "@name" or similar
-    dist_row = _DIST_ROW
+    own_prev_addr = own[6] if own is not None else None
     positions = [-1]
     rows = [0, ZERO, ZERO, ZERO, ZERO]
     best_pos = -1
     best_score = -1e300
     spoke = 0
     any_mention = bool(mentions)
-    misc_base = _MISC + m_q * 16 + culture
-    text_base = _TEXT + m_q
-    addr_base = _ADDR + culture * 12
-    cand_base = _CAND_BASE
-    # beyond NEAR, only messages related to this one are candidates: the same author, a
-    # question, a name either way, a shared word, a mention
-    scan_list = list(enumerate(entries[:NEAR], 1))
-    if len(entries) > NEAR:
-        scan_list += [
-            (dist, entry) for dist, entry in enumerate(entries[NEAR:], NEAR + 1)
-            if entry[0].is_question
-            or entry[0].author == m_author
-            or entry[1].name in m_words
-            or m_name in entry[1].words
-            or not m_content.isdisjoint(entry[1].content)
-            or (mentions and entry[0].author in mentions)
-        ]
-    if far is not None:
-        scan_list.append((far_dist, far))
+    misc_base = _MISC + mtype * _INNER["misc"] + m_q * 16 + culture
+    text_base = _TEXT + mtype * _INNER["text"] + m_q
+    addr_base = _ADDR + mtype * _INNER["addr"] + culture * 12
+    cand_base = _CAND + mtype * _INNER["cand"]
+    msg_row = _MSG + (culture * 2 + m_q) * _CAND_Q + m.code
+    if model is not None:
+        wp, wq, o1, o2 = model
+        m1 = wp[msg_row].imag
+        m2 = wq[msg_row]
+    # "how" for a candidate the message does not name: 144 (addressed to someone else) when
+    # the message is addressed (for the message's own author: only to a known name)
+    how_own = 144 if addressee is not None else 0
+    how_other = 144 if addressee is not None or m.marked else 0
+    talk = win.talk.get(m_name)
     seq = win.seq
-    for dist, (cand, ci, count) in scan_list:
-        author = cand.author
-        r = seq.get(author, count) - count
+    rank4 = _RANK4
+    for dist, drow, (_, _, count, author, name, q2, addr, words, content, ts, c_mentions, code,
+                     thanks8, _) in zip(dists, drows, scan, strict=True):
         same = author == m_author
-        name = ci.name
-        q = cand.is_question
-        d_row = dist_row[dist] if dist <= CANDIDATES else _FAR_ROW
+        r = seq.get(author, count) - count
+        latest = r == 0
         if name == addressee or (mentions and author in mentions):
             how = 432  # 3 x the stride of "how": addressed or mentioned
         elif name and name in m_words:
             how = 288  # named anywhere
             any_mention = True
-        elif addressee is not None or (others and not same):
-            how = 144  # msg is addressed to someone else
         else:
-            how = 0
-        addr = ci.addr
-        if addr == m_name or (cand.mentions and m_author in cand.mentions):
+            how = how_own if same else how_other
+        if addr == m_name or (c_mentions and m_author in c_mentions):
             back = 96
-        elif m_name and m_name in ci.words:
+        elif m_name and m_name in words:
             back = 48
         else:
             back = 0
         prev_addr = own_prev_addr == name
-        if pairs:
-            talked = pairs.get((name, m_name), 0) + pairs.get((m_name, name), 0)
+        if talk:
+            talked = talk.get(name, 0)
             if talked > 2:
                 talked = 2
         else:
             talked = 0
-        if n_content:
-            overlap = len(m_content & ci.content)
-            if overlap:
-                smaller = len(ci.content)
-                if n_content < smaller:
-                    smaller = n_content
-                cover = 4 if overlap * 2 >= smaller else 2
-                if overlap > 3:
-                    overlap = 3
-            else:
-                cover = 0
+        if n_content and not m_content.isdisjoint(content):
+            overlap = len(m_content & content)
+            smaller = len(content)
+            if n_content < smaller:
+                smaller = n_content
+            cover = 4 if overlap * 2 >= smaller else 2
+            if overlap > 3:
+                overlap = 3
         else:
             overlap = cover = 0
-        a = d_row + same * 16 + (r if r < 3 else 3) * 4 + q * 2 + spoke
-        b = (addr_base + how + back + (r == 0) * 24 + talked * 4 + prev_addr * 2
+        a = drow + same * 16 + rank4[r] + q2 + spoke
+        b = (addr_base + how + back + latest * 24 + talked * 4 + prev_addr * 2
              + (addr is not None and addr != m_name and addr in known))
-        c = text_base + bisect_left(_TIME_BOUNDS, m_ts - cand.ts) * 24 + overlap * 6 + cover
-        d = misc_base + ci.thanks * 8 + prev_addr * 4 + (same and r == 0) * 2
-        e = cand_base[q] + ci.code
-        if w is None:
+        c = text_base + bisect_left(_TIME_BOUNDS, m_ts - ts) * 24 + overlap * 6 + cover
+        d = misc_base + thanks8 + prev_addr * 4 + (same and latest) * 2
+        e = cand_base + code
+        if model is None:
             positions.append(n - dist)
             rows += (a, b, c, d, e)
         else:
-            score = w[a] + w[b] + w[c] + w[d] + w[e]
+            z = wp[a] + wp[b] + wp[c] + wp[d] + wp[e]
+            h = z.imag + m1
+            y = wq[a] + wq[b] + wq[c] + wq[d] + wq[e] + m2
+            score = z.real + (o1 * h if h > 0.0 else 0.0) + (o2 * y if y > 0.0 else 0.0)
             if score > best_score:
                 best_score = score
                 best_pos = n - dist
@@ -386,13 +461,16 @@ def _scan(msg: Utterance, history: Sequence[Utterance], cache: SignalCache,
     own_row = (_SELF + (((((((addr_kind * 2 + (m_author in win.authors)) * N_TIME
                               + bisect_left(_TIME_BOUNDS, gap)) * 2 + (n == 0)) * 2 + m_q) * 2
                           + culture) * 2 + m.greet) * 2 + m.thanks))
-    if w is not None:
-        return -1 if w[own_row] >= best_score else best_pos
+    if model is not None:
+        z = wp[own_row]
+        y = wq[own_row]
+        score = z.real + o1 * max(z.imag + m1, 0.0) + o2 * max(y + m2, 0.0)
+        return -1 if score >= best_score else best_pos
     assert out is not None
     rows[0] = own_row
     out[0].extend(positions)
     out[1].extend(rows)
-    return _MSG + (culture * 2 + m_q) * _CAND_Q + m.code
+    return msg_row
 
 
 def clear_caches() -> None:

@@ -2,14 +2,14 @@
 
 Each option of a message (a candidate parent, or "starts something new") is a few rows of a
 table (:func:`bot.signals.features.scan`: conjunctions of distance, addressing, time gap,
-word overlap, the candidate's own facts...). The shipped model is linear: an option's score
-is the sum of its rows' weights, computed in pure Python while the options are enumerated
-(faster than numpy for the dozen options of one message). The training script can also fit
-one hidden ReLU layer over the same rows (the option's hidden input is the sum of its rows
-and the message's own row; the table's last column is the linear part); such a model is
-scored with numpy. The best-scoring option wins, and a softmax over the options gives the
-confidence. Weights come from ``scripts/train_linker.py`` and live in
-``bot/signals/model/linker.json``.
+word overlap, the candidate's own facts...). An option's score is the sum of its rows'
+linear weights plus a hidden ReLU layer over the same rows (a unit's input is the sum of the
+option's rows and the message's own row; the table's last column is the linear part). The
+shipped model has two hidden units, few enough to score in pure Python while the options are
+enumerated (:func:`bot.signals.features.best`, faster than numpy for the dozen options of
+one message); a wider layer (``train_linker.py --hidden 32``) is scored with numpy. The
+best-scoring option wins, and a softmax over the options gives the confidence. Weights come
+from ``scripts/train_linker.py`` and live in ``bot/signals/model/linker.json``.
 """
 
 from __future__ import annotations
@@ -48,19 +48,20 @@ class LinkModel:
             raise ValueError("model: table and output weights disagree")
         self.table = np.ascontiguousarray(self.table, dtype=np.float64)
         self.out = np.ascontiguousarray(self.out, dtype=np.float64)
-        #: without a hidden layer, the linear weights as a list (pure Python is faster than
-        #: numpy for the few options of one message)
-        self.linear: list[float] | None = (
-            None if len(self.out) else [float(x) for x in self.table[:, -1]])
+        #: with at most two hidden units, the model as :func:`features.best` scores it in
+        #: pure Python (faster than numpy for the dozen options of one message)
+        self.packed: features.Packed | None = None
+        hidden = len(self.out)
+        if hidden <= 2:
+            t = self.table
+            u = [t[:, k] if k < hidden else np.zeros(len(t)) for k in range(2)]
+            o = [float(self.out[k]) if k < hidden else 0.0 for k in range(2)]
+            self.packed = ([complex(a, b) for a, b in zip(t[:, -1], u[0], strict=True)],
+                           u[1].tolist(), o[0], o[1])
 
     def _scores(self, msg: Utterance, history: Sequence[Utterance], cache: SignalCache
                 ) -> tuple[list[int], np.ndarray]:
         positions, rows, msg_row = scan(msg, history, cache)
-        if self.linear is not None:  # the message's row is the same for every option
-            w = self.linear
-            per = features.PER_OPTION
-            return positions, np.array(
-                [sum(w[r] for r in rows[i:i + per]) for i in range(0, len(rows), per)])
         table = self.table
         z = table[rows].reshape(len(positions), features.PER_OPTION, -1).sum(1)
         z += table[msg_row]
@@ -71,8 +72,8 @@ class LinkModel:
     def best(self, msg: Utterance, history: Sequence[Utterance],
              cache: SignalCache = OFFLINE) -> int | None:
         """Position in ``history`` of the most likely parent, or ``None`` for unlinked."""
-        if self.linear is not None:
-            pos = features.best(msg, history, self.linear, cache)
+        if self.packed is not None:
+            pos = features.best(msg, history, self.packed, cache)
         else:
             positions, scores = self._scores(msg, history, cache)
             pos = positions[int(scores.argmax())]

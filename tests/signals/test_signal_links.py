@@ -111,9 +111,11 @@ def _busy_chat(n: int = 60) -> list[Utterance]:
     ]
 
 
-def test_linear_scoring_matches_the_option_rows() -> None:
-    """The linker's pure-Python scoring picks the option that the rows' sums rank first."""
+def test_pure_python_scoring_matches_the_option_rows() -> None:
+    """The linker's pure-Python scoring picks the option that numpy's scoring of the rows
+    (hidden layer included) ranks first."""
     linker = default_linker()
+    assert linker.model.packed is not None  # the shipped model is scored in pure Python
     chat = _busy_chat()
     for i in range(1, len(chat)):
         history = chat[max(0, i - linker.max_history) : i]
@@ -122,6 +124,24 @@ def test_linear_scoring_matches_the_option_rows() -> None:
         expected = {pos for pos, score in scored if score >= top - 1e-9}
         pos = linker.model.best(chat[i], history)
         assert (-1 if pos is None else pos) in expected
+
+
+@pytest.mark.parametrize("hidden", [0, 1, 2])
+def test_small_models_scored_in_pure_python_rank_as_numpy(hidden: int) -> None:
+    """Random models with no, one or two hidden units: the pure-Python path (the one the
+    bot uses) links each message of a busy chat to numpy's best option."""
+    rng = np.random.default_rng(hidden)
+    table = rng.normal(0.0, 1.0, (features.N_ROWS, hidden + 1))
+    table[features.ZERO] = 0.0  # the padding row, as training leaves it
+    model = LinkModel(table=table, out=rng.normal(0.0, 1.0, hidden))
+    assert model.packed is not None
+    chat = _busy_chat()
+    for i in range(1, len(chat)):
+        history = chat[max(0, i - 50) : i]
+        scored = model.scores(chat[i], history)
+        best_pos = max(scored, key=lambda item: item[1])[0]
+        pos = model.best(chat[i], history)
+        assert (-1 if pos is None else pos) == best_pos
 
 
 def test_a_hidden_layer_model_ranks_by_its_scores() -> None:
