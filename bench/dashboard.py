@@ -11,8 +11,9 @@ the whole page received; the server's CPU time per request beside it. The server
 runs as ``innercircle dashboard serve`` does: its garbage collector tuned (``tune_gc``;
 untuned, its full collections made the slowest loads). Its clock starts 6 hours before the
 end of the history and runs, so that every period has partial days at its ends; its warm-up
-(``dashboard serve`` starts it at start) is timed and awaited before the first load. Long
-tables (advocates, unanswered) show their first page, as a page opened from the menu does.
+(``dashboard serve`` starts it at start) is timed and awaited before the first load, and
+runs again every minute meanwhile. Long tables (advocates, unanswered) show their first
+page, as a page opened from the menu does.
 """
 
 from __future__ import annotations
@@ -107,7 +108,9 @@ async def serve(db: str, port: int) -> None:
     await server.warm(store, Settings(), now=clock())
     print(f"ready {(time.perf_counter() - wall) * 1000:.0f} "
           f"{(time.process_time() - cpu) * 1000:.0f}", flush=True)
-    await asyncio.Event().wait()
+    # and, as it does, again every minute in the background while pages are loaded
+    await asyncio.sleep(server.REWARM_S)
+    await server.keep_warm(store, Settings(), clock=clock)
 
 
 def free_port() -> int:

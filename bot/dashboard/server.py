@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from urllib.parse import quote
 
@@ -26,8 +27,8 @@ log = logging.getLogger(__name__)
 async def start(store: Store, settings: Settings, host: str | None = None,
                 port: int | None = None) -> web.AppRunner:
     """Listen on ``host:port`` (default: ``[dashboard]``); stop with ``runner.cleanup()``.
-    Each community's weekly trend is computed once in the background right away, so that
-    the week cache already holds it when the first overview is opened."""
+    What the pages read is kept warm in the background (``keep_warm``), so that the week
+    cache already holds it when a page is opened, the first after start included."""
     app = await make_app(store, settings)
     app.on_startup.append(lambda app: _begin_warming(app, store, settings))
     app.on_cleanup.append(_stop_warming)
@@ -42,8 +43,24 @@ async def start(store: Store, settings: Settings, host: str | None = None,
 WARMING: web.AppKey[asyncio.Task[None]] = web.AppKey("warming", asyncio.Task)
 
 
+#: How often the background warm-up runs again. The week cache forgets what it holds after
+#: ``bot.week_cache.MAX_AGE_S`` (15 minutes): run again, the warm-up reads it anew (about
+#: what the first warm-up costs), so that a page opened after a quiet while does not.
+REWARM_S = 60.0
+
+
 async def _begin_warming(app: web.Application, store: Store, settings: Settings) -> None:
-    app[WARMING] = asyncio.create_task(warm(store, settings), name="dashboard-warm")
+    app[WARMING] = asyncio.create_task(keep_warm(store, settings), name="dashboard-warm")
+
+
+async def keep_warm(store: Store, settings: Settings, every_s: float = REWARM_S,
+                    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                    clock: Callable[[], float] = time.time) -> None:
+    """``warm`` now, then again every ``every_s`` seconds until cancelled (what is still
+    kept costs next to nothing to ask for again)."""
+    while True:
+        await warm(store, settings, now=clock())
+        await sleep(every_s)
 
 
 async def _stop_warming(app: web.Application) -> None:
