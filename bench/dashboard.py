@@ -40,6 +40,7 @@ from bot.dashboard import server
 from bot.period import Period
 from bot.scope import Scope
 from bot.store import Store
+from bot.week_cache import week_cache
 
 END = datetime(2026, 11, 16, tzinfo=UTC)  # where bench/reports.py ends its history
 SCOPE = Scope("demo", "big")
@@ -87,6 +88,7 @@ async def serve(db: str, port: int) -> None:
     def clock() -> float:
         return start + time.monotonic() - started
 
+    week_cache(store).today = clock  # its today is read live, its past days kept
     app = await make_app(store, Settings(), clock=clock)
 
     @web.middleware
