@@ -38,7 +38,14 @@ from bot.memory import CommunityMemory
 from bot.prefetch import prefetch
 from bot.scope import Scope
 from bot.settings_cache import SettingsCache
-from bot.signals.credit import Incoming, decide_credit
+from bot.signals.credit import (
+    IMPLICIT_REACH_S,
+    Incoming,
+    Option,
+    decide_credit,
+    question_options,
+    weighs_options,
+)
 from bot.signals.links import Linker, default_linker
 from bot.signals.questions import is_question
 from bot.signals.thanks import is_non_answer, is_thanks
@@ -274,7 +281,16 @@ class Engine:
             mentions=event.mentions, is_question=question,
         )
         window = state.window((event.channel, event.thread if in_thread else None), ts)
-        linked = self.linker.link(utterance, window, state.signals)
+        options: list[Option] | None = None
+        if (event.reply_to is None and not in_thread and not question
+                and _open_question_near(window, author, ts) and weighs_options(event.text)):
+            # one scoring pass gives the link and the open questions it may answer
+            best, scored = self.linker.options(utterance, window, state.signals)
+            linked = None if best is None else window[best].id
+            options = [Option(c, p) for pos, p in question_options(event.text, scored, window)
+                       if (c := state.candidate(window[pos].id, window)) is not None]
+        else:
+            linked = self.linker.link(utterance, window, state.signals)
         if question and (event.reply_to or in_thread) and is_non_answer(event.text):
             # "same problem here, any fix?" under a question joins it; it is not a new one
             question = utterance.is_question = False
@@ -285,12 +301,12 @@ class Engine:
         asked = state.candidate(linked, window)
         root = (state.candidate(event.thread, state.windows.get((event.channel, None)))
                 if in_thread else None)
-        credit = None if asked is None and root is None else decide_credit(
+        credit = None if asked is None and root is None and not options else decide_credit(
             Incoming(event.id, author, event.text, ts, question, event.reply_to,
                      event.thread if in_thread else None, event.mentions, kind),
             asked, root,
             lambda question_id: self.linker.link_confidence(utterance, window, question_id,
-                                                            state.signals))
+                                                            state.signals), options)
         if credit is not None and credit.kept:
             target = state.recent[credit.question_id]
             answer = AnswerInfo(target.id, event.id, author, target.author, target.ts, ts,
@@ -352,3 +368,14 @@ class Engine:
         user = state.identity(event.user, ts)
         if user is not None:
             asker_evidence.reaction(state, event, user, ts, batch, removed=removed)
+
+
+def _open_question_near(window: list[Utterance], author: str, ts: float) -> bool:
+    """Whether the window holds a question of someone else recent enough for an implicit
+    credit (else the linker's alternatives are not worth a scoring pass)."""
+    for utterance in reversed(window):
+        if ts - utterance.ts > IMPLICIT_REACH_S:
+            return False
+        if utterance.is_question and utterance.author != author:
+            return True
+    return False

@@ -1,11 +1,7 @@
 """Credit in a busy channel (tests/busy_channel.py): chatter is never help, plain answers
 are still found, and a member who only chats is no helper. Three generated communities
 (seeds 1-3, three weeks each), pooled, on SQLite and PostgreSQL; prints the figures kept in
-docs/accuracy.md.
-
-One target is not met by today's answer decision and is kept as a strict expected failure
-(it fails the suite the day it passes, so the marker goes): see docs/accuracy.md, "Answer
-credit in a busy channel"."""
+docs/accuracy.md."""
 
 from __future__ import annotations
 

@@ -10,10 +10,19 @@ from pathlib import Path
 from bot.eval.kummerfeld import Log
 from bot.eval.molweni import Dialogue
 from bot.eval.scoring import Counts
-from bot.signals.answers import answer_confidence, is_credited
+from bot.signals.credit import (
+    Candidate,
+    Credit,
+    Incoming,
+    Option,
+    decide_credit,
+    question_options,
+    weighs_options,
+)
 from bot.signals.links import Linker
 from bot.signals.questions import is_question
 from bot.signals.utterance import Utterance
+from bot.store.facts import MessageInfo
 
 QuestionDetector = Callable[[str], bool]
 
@@ -100,26 +109,40 @@ def predict_dialogue(
     window: list[Utterance] = []
     for index, msg in enumerate(dialogue.utterances):
         msg.is_question = detect(msg.text)
-        parent = _parent(linker, msg, window)
+        parent, credit = link_and_credit(linker, msg, window)
         if parent is not None and 0 <= parent < index:
             links.add((index, parent))
-            question = dialogue.utterances[parent]
-            if question.is_question and is_credited(
-                    molweni_confidence(linker, msg, window, question), "implicit"):
-                credits.add((index, parent))
+        if credit is not None and credit.credited:
+            credits.add((index, int(credit.question_id)))
         window.append(msg)
     return links, credits
 
 
-def molweni_confidence(linker: Linker, msg: Utterance, window: Sequence[Utterance],
-                       question: Utterance) -> float:
-    """The answer decision for a Molweni reply linked to a question: every link there is
-    implicit (no reply markers) and there is no time (``gap_s`` unknown)."""
+def link_and_credit(linker: Linker, msg: Utterance, window: Sequence[Utterance]
+                    ) -> tuple[int | None, Credit | None]:
+    """The engine's link and candidate credit for a message of chat without reply markers,
+    threads or time (Molweni): every credit is implicit, and the positions are the ids."""
     history = window[-linker.max_history :] if linker.max_history > 0 else []
-    return answer_confidence(
-        question_text=question.text, reply_text=msg.text, route="implicit", gap_s=None,
-        reply_is_question=msg.is_question, same_author=question.author == msg.author,
-        link_confidence=linker.link_confidence(msg, history, question.id))
+    options: list[Option] | None = None
+    if history and not msg.is_question and weighs_options(msg.text):
+        best, scored = linker.options(msg, history)
+        options = [Option(_candidate(history[pos]), p)
+                   for pos, p in question_options(msg.text, scored, history)]
+        parent = None if best is None else int(history[best].id)
+    else:
+        parent = _parent(linker, msg, history)
+    linked = (None if parent is None or not window[parent].is_question
+              else _candidate(window[parent]))
+    incoming = Incoming(msg.id, msg.author, msg.text, msg.ts, msg.is_question)
+    credit = decide_credit(
+        incoming, linked, None,
+        lambda question_id: linker.link_confidence(msg, history, question_id), options)
+    return parent, credit
+
+
+def _candidate(question: Utterance) -> Candidate:
+    info = MessageInfo(question.id, "", question.author, question.ts, is_question=True)
+    return Candidate(info, question.text, question.author_name)
 
 
 def score_molweni(

@@ -4,7 +4,8 @@ Three kinds of evidence, none of them a verdict on its own (the weights are lear
 :mod:`bot.signals.answers`):
 
 - substance: content words, instructions ("try", "you can", "run ..."), a command, a path,
-  code, a URL, a number, an error name, a yes/no to a yes/no question;
+  code, a URL, a number, an error name, a technical token (words joined by "-", "_" or ".",
+  a version, an "=" setting), a yes/no to a yes/no question;
 - topic: content words shared with the question;
 - social: laughter, greetings and farewells, emoji or punctuation only, exclamations, a
   thank-you or an acknowledgement, a "me too", a counter-question, talk about oneself
@@ -49,6 +50,9 @@ _INSTRUCTION = _word_set(
     "apply follow uninstall purge configure disable replace switch plug unplug pick choose "
     "write paste post pastebin turn"
 )
+# a technical token: words joined inside by "-", "_" or "." ("gnome-system-monitor",
+# "rc.local", "max_wal_senders"), a version ("4.2.3"), or an "=" setting
+_TECHNICAL = re.compile(r"[a-z][-_.][a-z]|\d\.\d|\s=\s", re.IGNORECASE)
 _CLAUSE = re.compile(r"[,;:.!]\s+|\s+(?:and|then|or)\s+")
 _YES_NO = _word_set("yes yeah yep yup no nope nah sure correct right exactly")
 _AUX = _word_set("is are was were do does did can could should would will has have am")
@@ -71,6 +75,7 @@ NAMES = (
     "url", "path", "code", "number", "error", "suggest", "yes_no", "yes_no_to_yes_no",
     "asks", "me_too", "thanks", "ack", "laugh", "social", "no_letters", "exclaim",
     "self_not_you", "you", "everyday_only", "question_words", "instruction", "no_substance",
+    "technical",
 )
 N_FEATURES = len(NAMES)
 
@@ -171,6 +176,8 @@ def reply_cues(reply_text: str, reply_is_question: bool) -> ReplyCues:
     laugh = (any(w.startswith(_LAUGH_STARTS) for w in words) or (
         (":" in chars or ";" in chars) and any(e in lower for e in _EMOTICONS))
              ) and bool(_LAUGH.search(text))
+    technical = (("-" in text or "_" in text or "." in text or "=" in text)
+                 and bool(_TECHNICAL.search(text)))
     no_letters = not any(c.isalpha() for c in chars) or (
         "EMOJI" in text and not any(c.isalpha() for c in text.replace("EMOJI", "")))
     values = [
@@ -194,9 +201,27 @@ def reply_cues(reply_text: str, reply_is_question: bool) -> ReplyCues:
         0.0,  # question_words: pair cue
         float(instruction),
         0.0,  # no_substance: pair cue
+        float(technical),
     ]
-    own = url or path or code or error or suggest or yes_no or instruction
+    own = url or path or code or error or suggest or yes_no or instruction or technical
     return ReplyCues(values, content, n, yes_no, own, social or laugh or no_letters)
+
+
+_SUBSTANCE: dict[str, bool] = {}
+_SUBSTANCE_LIMIT = 20_000
+
+
+def has_substance(text: str) -> bool:
+    """Whether a message says something of its own (an instruction, a command, a path, a
+    URL, a technical token, an error name, a suggestion, a yes or no): the reply cues'
+    ``own_substance``, remembered by text (a message is weighed again as a candidate parent
+    of the messages after it)."""
+    found = _SUBSTANCE.get(text)
+    if found is None:
+        if len(_SUBSTANCE) >= _SUBSTANCE_LIMIT:
+            _SUBSTANCE.clear()
+        found = _SUBSTANCE[text] = reply_cues(text, False).own_substance
+    return found
 
 
 def shared_topic(reply: ReplyCues, question: QuestionCues) -> int:

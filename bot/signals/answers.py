@@ -3,7 +3,8 @@
 A reply link (explicit, thread, mention or implicit) says a message *responds to* an earlier
 one; responding is not answering. :func:`answer_confidence` gives the probability that the
 reply answers the question: P(it responds to the question) x P(it answers | it responds).
-The first is the linker's confidence for an implicit link and 1 for the other routes; the
+The first is the linker's probability for an implicit link (among the open questions it
+offers, see :func:`bot.signals.credit.question_options`) and 1 for the other routes; the
 second is a logistic model over the cues of :mod:`bot.signals.answer_features` (substance,
 shared topic, social chatter), trained by ``scripts/train_answers.py`` on replies known to
 respond to a question (weights in ``bot/signals/model/answers.json``). :func:`is_credited`
@@ -12,7 +13,7 @@ turns it into a credit with a threshold per route.
 Weighted by hand, because the annotated data lacks it: the time gap (Molweni has no
 timestamps) lowers the confidence of a reply that comes more than two hours after the
 question; a reply with no substance at all (no shared topic word, instruction, command, path,
-URL, technical name or number, error name or yes/no) keeps 0.3 of its confidence on an
+URL, technical token, error name or yes/no) keeps 0.3 of its confidence on an
 implicit link and stays below the implicit threshold however sure the link (only the asker's
 acknowledgement can make it count), and half of it on an explicit one when it also shows
 a social cue (laughter, a greeting or farewell, emoji only); the support-channel data holds
@@ -141,19 +142,35 @@ def answer_confidence(*, question_text: str, reply_text: str, route: str, gap_s:
 
     ``route`` is how the reply reached the question ("reply", "thread", "forum", "mention",
     "implicit"); ``gap_s`` the seconds between them (``None`` when unknown);
-    ``link_confidence`` the linker's confidence in an implicit link (``None``: certain).
+    ``link_confidence`` the linker's probability that an implicit reply responds to this
+    question (``None``: certain).
     The probability is P(the reply responds to the question) x P(it answers it | it responds):
     the first is the linker's for an implicit link and 1 for the other routes, the second the
     text model's.
     """
     if same_author:
         return 0.0
-    if reply_is_question or is_non_answer(reply_text):
-        # a counter-question (7% of them answer in Molweni) or a "+1" / "same here" / "me
-        # too, any fix?": never an answer, whatever later evidence says
+    reply = cues_of(reply_text, reply_is_question)
+    if reply is None:
         return 0.0
+    return confidence_of(reply, question_text, route, gap_s,
+                         link_confidence if route == "implicit" else None)
+
+
+def cues_of(reply_text: str, reply_is_question: bool) -> ReplyCues | None:
+    """The reply's own cues, computed once however many questions it may answer; ``None``
+    when it answers none by rule: a counter-question (7% of them answer in Molweni) or a
+    "+1" / "same here" / "me too, any fix?", whatever later evidence says."""
+    if reply_is_question or is_non_answer(reply_text):
+        return None
+    return reply_cues(reply_text, reply_is_question)
+
+
+def confidence_of(reply: ReplyCues, question_text: str, route: str, gap_s: float | None,
+                  link_confidence: float | None = None) -> float:
+    """:func:`answer_confidence` for a reply whose cues are known (the asker's own replies
+    and the replies that answer nothing by rule are left out before)."""
     implicit = route == "implicit"
-    reply = reply_cues(reply_text, reply_is_question)
     # An explicit reply is judged on its own text: the question's text may be gone after a
     # restart (beyond the excerpts kept), and a restart must not change a credit.
     question = QuestionCues(question_text) if implicit and question_text else _NO_QUESTION
@@ -161,21 +178,18 @@ def answer_confidence(*, question_text: str, reply_text: str, route: str, gap_s:
     model = current_model()
     logit = model.reply_logit(reply) + model.pair_logit(pair) + gap_adjustment(gap_s)
     answers = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
-    capped = False
+    if implicit and link_confidence is not None:
+        answers *= max(0.0, min(1.0, link_confidence))
     if pair[-1]:  # no substance
         if not implicit:
             if reply.social_cue:
                 answers *= NO_SUBSTANCE_FACTOR
         elif question_text.strip():  # an unknown question: its topic cannot be judged
-            answers *= IMPLICIT_NO_SUBSTANCE
-            capped = True
-    if not implicit or link_confidence is None:
-        return answers
-    answers *= max(0.0, min(1.0, link_confidence))
-    if capped:
-        # nothing but the linker says it responds, and nothing that it answers: it earns no
-        # credit on arrival, however sure the link; the asker's acknowledgement may lift it
-        answers = min(answers, NO_SUBSTANCE_CAP * model.thresholds.get("implicit", 1.0))
+            # nothing but the linker says it responds, and nothing that it answers: it earns
+            # no credit on arrival, however sure the link; the asker's acknowledgement may
+            # lift it
+            answers = min(answers * IMPLICIT_NO_SUBSTANCE,
+                          NO_SUBSTANCE_CAP * model.thresholds.get("implicit", 1.0))
     return answers
 
 

@@ -10,7 +10,10 @@ confidence when the asker's acknowledgement could still lift it (see :func:`revi
 Evidence used **when the message arrives** (:func:`decide_credit`): the route, the question's
 and the reply's text, the time gap, whether the reply is itself a question, same author, and
 whether the question already moved to its own thread (then later channel messages are not
-its answers: no implicit credit). Evidence used **later**, while the answer window is open
+its answers: no implicit credit). A message at channel level with no explicit reply weighs
+every open question the linker offers (not only its first choice, which in a busy channel is
+often the chatter between a question and its answer) and credits the one it most likely
+answers; the linker's probabilities for it come from the same scoring pass as the link. Evidence used **later**, while the answer window is open
 (:func:`revise`, weighted by hand: the annotated data has no such signal): the asker reacted
 to the reply or thanked it in a reply to it (up), the asker asked again without acknowledging
 it (down). "Mark as answer"
@@ -20,11 +23,19 @@ and staff corrections do not go through here: they are authoritative (confidence
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.signals.answers import answer_confidence, is_credited
+from bot.signals.answer_features import has_substance
+from bot.signals.answers import (
+    answer_confidence,
+    confidence_of,
+    cues_of,
+    current_model,
+    is_credited,
+)
 from bot.signals.message_info import STOPWORDS, norm_name
+from bot.signals.utterance import Utterance
 from bot.store.facts import MessageInfo
 
 _PUNCTUATION = ".,:;!?()[]{}\"'<>*~@`"
@@ -123,15 +134,62 @@ def route_of(message: Incoming, linked: Candidate | None, root: Candidate | None
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class Option:
+    """An open question the linker says a message may respond to, with the ``probability``
+    that it does."""
+
+    candidate: Candidate
+    probability: float
+
+
+def question_options(text: str, scored: Sequence[tuple[int, float]],
+                     window: Sequence[Utterance]) -> list[tuple[int, float]]:
+    """The questions among the linker's options (``scored``: ``(position in window,
+    probability)``, see ``Linker.options``) with the probability that a message of ``text``
+    responds to each. A message with substance of its own rarely responds to one without
+    (a "lol", a "brb", small talk): the probability the linker gives to such options is
+    shifted to the others by the learned ``chatter_parent`` weight (log-odds, fitted on the
+    #ubuntu train links by ``scripts/train_answers.py``)."""
+    beta = current_model().weights.get("chatter_parent", 0.0)
+    factor = 1.0
+    if beta and has_substance(text):
+        chatter = sum(p for pos, p in scored
+                      if not window[pos].is_question and not has_substance(window[pos].text))
+        factor = 1.0 / (1.0 - chatter * (1.0 - math.exp(beta)))
+    return [(pos, min(1.0, p * factor)) for pos, p in scored if window[pos].is_question]
+
+
+def implicit_open(message: Incoming, candidate: Candidate) -> bool:
+    """Whether ``candidate`` may take an implicit credit from ``message``: an open question
+    of someone else, within ``IMPLICIT_REACH_S``, that has not moved to a thread of its own."""
+    return (_open(candidate, message.author) and not candidate.threaded
+            and message.ts - candidate.info.ts <= IMPLICIT_REACH_S)
+
+
+def weighs_options(text: str) -> bool:
+    """Whether a message at channel level with no explicit reply, not a question, may be an
+    implicit answer ("+1" and "me too" are not): only then are the linker's options worth
+    a scoring pass (see ``options`` in :func:`decide_credit`)."""
+    return cues_of(text, False) is not None
+
+
 def decide_credit(message: Incoming, linked: Candidate | None, root: Candidate | None = None,
-                  link_confidence: Callable[[str], float] | None = None) -> Credit | None:
+                  link_confidence: Callable[[str], float] | None = None,
+                  options: list[Option] | None = None) -> Credit | None:
     """The candidate credit of ``message`` (``None`` when it reaches no open question).
 
     ``linked`` is the message the linker says it responds to; ``root`` the first message of
     the thread it is posted in; ``link_confidence(question_id)`` the linker's confidence in
-    an implicit link (asked only for that route: it costs a second scoring pass).
+    an implicit link to ``linked``. ``options``, when given, are the open questions the
+    linker weighs for a message with no explicit reply (see :func:`weighs_options`): an implicit
+    credit then goes to the one it most likely answers (responds to, and answers), whether
+    or not it is the linker's first choice: in a busy channel the link often goes to the
+    chatter between a question and its answer.
     """
     found = route_of(message, linked, root)
+    if options is not None and (found is None or found[1] == "implicit"):
+        return _best_option(message, options)
     if found is None:
         return None
     question, route = found
@@ -141,9 +199,31 @@ def decide_credit(message: Incoming, linked: Candidate | None, root: Candidate |
         same_author=question.info.author == message.author,
         link_confidence=link_confidence(question.info.id)
         if route == "implicit" and link_confidence is not None else None)
+    return _credit(question.info.id, route, confidence)
+
+
+def _best_option(message: Incoming, options: list[Option]) -> Credit | None:
+    reply = cues_of(message.text, message.is_question)
+    best: tuple[float, str] | None = None
+    for option in options:
+        question = option.candidate
+        if not implicit_open(message, question):
+            continue
+        if reply is None:
+            confidence = 0.0
+        else:
+            confidence = confidence_of(reply, question.text, "implicit",
+                                       max(0.0, message.ts - question.info.ts),
+                                       option.probability)
+        if best is None or confidence > best[0]:
+            best = (confidence, question.info.id)
+    return None if best is None else _credit(best[1], "implicit", best[0])
+
+
+def _credit(question_id: str, route: str, confidence: float) -> Credit:
     credited = is_credited(confidence, route)
     kept = credited or (confidence > 0.0 and revise(confidence, route, acknowledged=True)[1])
-    return Credit(question.info.id, route, confidence, credited, kept)
+    return Credit(question_id, route, confidence, credited, kept)
 
 
 def revise(confidence: float, route: str, *, acknowledged: bool = False,

@@ -8,6 +8,7 @@ question, same author, the candidate being its author's latest message, and word
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -48,6 +49,32 @@ class Linker:
             if history[pos].id == parent:
                 return self.model.confidence(msg, history, pos, cache)
         return 0.0
+
+
+    def options(self, msg: Utterance, history: Sequence[Utterance],
+                cache: SignalCache = OFFLINE) -> tuple[int | None, list[tuple[int, float]]]:
+        """One scoring pass for both the link and its alternatives: the position in
+        ``history`` of the best option (``None``: unlinked, as :meth:`link` decides) and every
+        candidate's ``(position, probability)`` (a softmax over the options, "starts something
+        new" included). For a message with no explicit reply whose answer credit needs the
+        alternatives (the answer decision weighs every open question it may answer)."""
+        if not history:
+            return None, []
+        scored = self.model.scores(msg, history, cache)
+        top = max(scored, key=_score)[1]
+        total = 0.0
+        weights = []
+        for pos, score in scored:
+            weight = math.exp(score - top)
+            total += weight
+            weights.append((pos, weight))
+        best = max(scored, key=_score)[0]  # the first of equal scores, as the linker does
+        return (None if best < 0 else best,
+                [(pos, weight / total) for pos, weight in weights if pos >= 0])
+
+
+def _score(option: tuple[int, float]) -> float:
+    return option[1]
 
 
 @lru_cache(maxsize=1)

@@ -58,12 +58,23 @@ class PreviousLinker(Linker):
         assert isinstance(history, list)
         return history[-1].id if history else None
 
+    def options(self, msg: Utterance, history: object  # type: ignore[override]
+                ) -> tuple[int | None, list[tuple[int, float]]]:
+        """The previous message, surely."""
+        assert isinstance(history, list)
+        return (len(history) - 1, [(len(history) - 1, 1.0)]) if history else (None, [])
+
 
 class NoLinker(Linker):
     """Never links: every message starts a conversation."""
 
     def link(self, msg: Utterance, history: object) -> str | None:  # type: ignore[override]
         return None
+
+    def options(self, msg: Utterance, history: object  # type: ignore[override]
+                ) -> tuple[int | None, list[tuple[int, float]]]:
+        """Nothing, surely."""
+        return None, []
 
 
 def _log(tmp_path: Path) -> kummerfeld.Log:

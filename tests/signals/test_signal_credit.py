@@ -11,11 +11,14 @@ from bot.signals.credit import (
     Candidate,
     Credit,
     Incoming,
+    Option,
     asks_again,
     decide_credit,
+    question_options,
     revisable,
     revise,
 )
+from bot.signals.utterance import Utterance
 from bot.store.facts import MessageInfo
 
 QUESTION = MessageInfo("q1", "general", "ann", 1000.0, is_question=True)
@@ -101,3 +104,42 @@ def test_asking_again_means_asking_about_the_same_thing() -> None:
                       "Why does the importer skip empty rows?")
     assert not asks_again("Is there a dark mode?", "Why does the importer skip empty rows?")
     assert not asks_again("Why does the importer skip empty rows?", "")
+
+
+def test_an_implicit_answer_goes_to_the_question_it_most_likely_answers() -> None:
+    """In a busy channel the linker often prefers the chatter between a question and its
+    answer: the answer decision weighs every open question the linker offers."""
+    other = Candidate(MessageInfo("q0", "general", "cy", 900.0, is_question=True),
+                      "Is there a dark mode in the settings?", "cy")
+    answer = reply("use logrotate with a daily rule in /etc/logrotate.d/nginx")
+    found = decide_credit(answer, None, None, options=[Option(other, 0.05),
+                                                       Option(ASKED, 0.6)])
+    assert found is not None and found.route == "implicit" and found.question_id == "q1"
+    assert found.credited
+    # the same answer, hardly linked to the question at all, credits nobody
+    unsure = decide_credit(answer, None, None, options=[Option(ASKED, 0.02)])
+    assert unsure is not None and not unsure.credited
+    # chatter is weighed too, and stays below the threshold however sure the link
+    chatter = decide_credit(reply("had a great hike on saturday"), None, None,
+                            options=[Option(ASKED, 0.95)])
+    assert chatter is not None and not chatter.credited
+    # an explicit reply is not weighed against the options
+    explicit = decide_credit(reply("use logrotate", reply_to="q1"), ASKED, None,
+                             options=[Option(other, 0.9)])
+    assert explicit is not None and explicit.route == "reply" and explicit.question_id == "q1"
+
+
+def test_an_answer_with_substance_rarely_responds_to_chatter() -> None:
+    """The linker's probability for options without substance moves to the questions when
+    the message has substance of its own (by the learned ``chatter_parent`` weight)."""
+    window = [Utterance("q1", "ann", "How do I rotate the nginx logs?", 1000.0,
+                        is_question=True),
+              Utterance("m1", "cy", "lol", 1010.0),
+              Utterance("m2", "dee", "any plans for the weekend", 1020.0)]
+    scored = [(0, 0.3), (1, 0.3), (2, 0.3)]
+    shifted = dict(question_options("run logrotate -f /etc/logrotate.d/nginx", scored, window))
+    assert list(shifted) == [0]
+    if current_model().weights.get("chatter_parent", 0.0) < 0.0:
+        assert 0.3 < shifted[0] <= 1.0
+    # chatter itself gets no such help
+    assert dict(question_options("haha nice", scored, window)) == {0: 0.3}
