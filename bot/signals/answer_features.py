@@ -124,7 +124,7 @@ class ReplyCues:
 
 class QuestionCues:
     """What the answer decision needs of a question: its content words, and whether it
-    opens with an auxiliary verb (a yes/no question)."""
+    opens with an auxiliary verb (a yes/no question). :func:`question_cues` remembers them."""
 
     __slots__ = ("aux", "content")
 
@@ -132,6 +132,20 @@ class QuestionCues:
         words = _tokens(text)
         self.content = frozenset(w for w in words if w not in _STOPWORDS and not w.isdigit())
         self.aux = bool(words) and words[0] in _AUX
+
+
+_QUESTIONS: dict[str, QuestionCues] = {}
+
+
+def question_cues(text: str) -> QuestionCues:
+    """:class:`QuestionCues` of ``text``, remembered (an open question is weighed for each
+    message after it)."""
+    found = _QUESTIONS.get(text)
+    if found is None:
+        if len(_QUESTIONS) >= 4096:
+            _QUESTIONS.clear()
+        found = _QUESTIONS[text] = QuestionCues(text)
+    return found
 
 
 def _instruction(raw: list[str]) -> bool:
@@ -209,6 +223,17 @@ def reply_cues(reply_text: str, reply_is_question: bool) -> ReplyCues:
 
 _SUBSTANCE: dict[str, bool] = {}
 _SUBSTANCE_LIMIT = 20_000
+_LAST: list[tuple[str, ReplyCues]] = []
+
+
+def statement_cues(text: str) -> ReplyCues:
+    """:func:`reply_cues` of a message that is no question, the latest one remembered (the
+    answer decision asks for a message's cues twice in a row)."""
+    if _LAST and _LAST[0][0] == text:
+        return _LAST[0][1]
+    cues = reply_cues(text, False)
+    _LAST[:] = [(text, cues)]
+    return cues
 
 
 def has_substance(text: str) -> bool:
@@ -220,7 +245,7 @@ def has_substance(text: str) -> bool:
     if found is None:
         if len(_SUBSTANCE) >= _SUBSTANCE_LIMIT:
             _SUBSTANCE.clear()
-        found = _SUBSTANCE[text] = reply_cues(text, False).own_substance
+        found = _SUBSTANCE[text] = statement_cues(text).own_substance
     return found
 
 

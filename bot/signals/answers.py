@@ -41,7 +41,8 @@ from bot.signals.answer_features import (
     QuestionCues,
     ReplyCues,
     pair_values,
-    reply_cues,
+    question_cues,
+    statement_cues,
 )
 from bot.signals.thanks import is_non_answer
 
@@ -163,7 +164,7 @@ def cues_of(reply_text: str, reply_is_question: bool) -> ReplyCues | None:
     "+1" / "same here" / "me too, any fix?", whatever later evidence says."""
     if reply_is_question or is_non_answer(reply_text):
         return None
-    return reply_cues(reply_text, reply_is_question)
+    return statement_cues(reply_text)
 
 
 def confidence_of(reply: ReplyCues, question_text: str, route: str, gap_s: float | None,
@@ -173,7 +174,7 @@ def confidence_of(reply: ReplyCues, question_text: str, route: str, gap_s: float
     implicit = route == "implicit"
     # An explicit reply is judged on its own text: the question's text may be gone after a
     # restart (beyond the excerpts kept), and a restart must not change a credit.
-    question = QuestionCues(question_text) if implicit and question_text else _NO_QUESTION
+    question = question_cues(question_text) if implicit and question_text else _NO_QUESTION
     pair = pair_values(reply, question)
     model = current_model()
     logit = model.reply_logit(reply) + model.pair_logit(pair) + gap_adjustment(gap_s)

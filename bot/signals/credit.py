@@ -13,10 +13,11 @@ whether the question already moved to its own thread (then later channel message
 its answers: no implicit credit). A message at channel level with no explicit reply weighs
 every open question the linker offers (not only its first choice, which in a busy channel is
 often the chatter between a question and its answer) and credits the one it most likely
-answers; the linker's probabilities for it come from the same scoring pass as the link. Evidence used **later**, while the answer window is open
-(:func:`revise`, weighted by hand: the annotated data has no such signal): the asker reacted
-to the reply or thanked it in a reply to it (up), the asker asked again without acknowledging
-it (down). "Mark as answer"
+answers; the linker's probabilities for it come from the same scoring pass as the link.
+
+Evidence used **later**, while the answer window is open (:func:`revise`, weighted by hand:
+the annotated data has no such signal): the asker reacted to the reply or thanked it in a
+reply to it (up), the asker asked again without acknowledging it (down). "Mark as answer"
 and staff corrections do not go through here: they are authoritative (confidence 1 and 0).
 """
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.signals.answer_features import has_substance
 from bot.signals.answers import (
@@ -35,6 +37,7 @@ from bot.signals.answers import (
     is_credited,
 )
 from bot.signals.message_info import STOPWORDS, norm_name
+from bot.signals.thanks import is_non_answer
 from bot.signals.utterance import Utterance
 from bot.store.facts import MessageInfo
 
@@ -151,13 +154,22 @@ def question_options(text: str, scored: Sequence[tuple[int, float]],
     (a "lol", a "brb", small talk): the probability the linker gives to such options is
     shifted to the others by the learned ``chatter_parent`` weight (log-odds, fitted on the
     #ubuntu train links by ``scripts/train_answers.py``)."""
-    beta = current_model().weights.get("chatter_parent", 0.0)
+    model = current_model()
+    beta = model.weights.get("chatter_parent", 0.0)
+    # A question whose probability is too low to be credited, or kept for the asker's
+    # thanks, whatever the text says (the text model's probability is at most 1), is left
+    # out: it cannot be the one credited.
+    floor = keep_floor(model.thresholds["implicit"])
+    questions = [(pos, p) for pos, p in scored
+                 if window[pos].is_question and p * math.exp(-min(0.0, beta)) >= floor]
+    if not questions:
+        return []
     factor = 1.0
     if beta and has_substance(text):
         chatter = sum(p for pos, p in scored
                       if not window[pos].is_question and not has_substance(window[pos].text))
         factor = 1.0 / (1.0 - chatter * (1.0 - math.exp(beta)))
-    return [(pos, min(1.0, p * factor)) for pos, p in scored if window[pos].is_question]
+    return [(pos, min(1.0, p * factor)) for pos, p in questions if p * factor >= floor]
 
 
 def implicit_open(message: Incoming, candidate: Candidate) -> bool:
@@ -171,7 +183,15 @@ def weighs_options(text: str) -> bool:
     """Whether a message at channel level with no explicit reply, not a question, may be an
     implicit answer ("+1" and "me too" are not): only then are the linker's options worth
     a scoring pass (see ``options`` in :func:`decide_credit`)."""
-    return cues_of(text, False) is not None
+    return not is_non_answer(text)
+
+
+@lru_cache(maxsize=8)
+def keep_floor(threshold: float) -> float:
+    """The lowest confidence that the asker's acknowledgement could still lift to
+    ``threshold`` (see :func:`revise`), a little lower for its rounding."""
+    logit = math.log(threshold / (1.0 - threshold)) - ACKNOWLEDGED_LOGIT
+    return 0.99 / (1.0 + math.exp(-logit))
 
 
 def decide_credit(message: Incoming, linked: Candidate | None, root: Candidate | None = None,
@@ -193,6 +213,9 @@ def decide_credit(message: Incoming, linked: Candidate | None, root: Candidate |
     if found is None:
         return None
     question, route = found
+    if route == "implicit" and (message.is_question or is_non_answer(message.text)):
+        # never an answer, by rule: not worth the linker's second pass
+        return _credit(question.info.id, route, 0.0)
     confidence = answer_confidence(
         question_text=question.text, reply_text=message.text, route=route,
         gap_s=max(0.0, message.ts - question.info.ts), reply_is_question=message.is_question,

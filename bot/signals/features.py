@@ -315,8 +315,18 @@ def best(msg: Utterance, history: Sequence[Utterance], model: Packed,
     return _scan(msg, history, cache, model, None)
 
 
+def scored(msg: Utterance, history: Sequence[Utterance], model: Packed,
+           cache: SignalCache = OFFLINE) -> tuple[int, list[tuple[int, float]]]:
+    """:func:`best`, and every option's ``(position or -1, score)`` under the same model
+    (the unlinked option first; the message row's linear part, the same for every option,
+    left out), from the same pass."""
+    found: list[tuple[int, float]] = []
+    return _scan(msg, history, cache, model, None, found), found
+
+
 def _scan(msg: Utterance, history: Sequence[Utterance], cache: SignalCache,
-          model: Packed | None, out: tuple[list[int], list[int]] | None) -> int:
+          model: Packed | None, out: tuple[list[int], list[int]] | None,
+          found: list[tuple[int, float]] | None = None) -> int:
     """Enumerate the options of ``msg``: collect their positions and rows in ``out`` (and
     return the MSG row), or return the best position under ``model`` (see :func:`best`).
 
@@ -451,6 +461,8 @@ def _scan(msg: Utterance, history: Sequence[Utterance], cache: SignalCache,
             h = z.imag + m1
             y = wq[a] + wq[b] + wq[c] + wq[d] + wq[e] + m2
             score = z.real + (o1 * h if h > 0.0 else 0.0) + (o2 * y if y > 0.0 else 0.0)
+            if found is not None:
+                found.append((n - dist, score))
             if score > best_score:
                 best_score = score
                 best_pos = n - dist
@@ -465,6 +477,8 @@ def _scan(msg: Utterance, history: Sequence[Utterance], cache: SignalCache,
         z = wp[own_row]
         y = wq[own_row]
         score = z.real + o1 * max(z.imag + m1, 0.0) + o2 * max(y + m2, 0.0)
+        if found is not None:
+            found.insert(0, (-1, score))
         return -1 if score >= best_score else best_pos
     assert out is not None
     rows[0] = own_row

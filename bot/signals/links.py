@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 from functools import lru_cache
 
-from bot.signals.features import carry
+from bot.signals.features import carry, scored
 from bot.signals.message_info import OFFLINE, SignalCache
 from bot.signals.model import LinkModel, load_model
 from bot.signals.utterance import Utterance
@@ -50,7 +50,6 @@ class Linker:
                 return self.model.confidence(msg, history, pos, cache)
         return 0.0
 
-
     def options(self, msg: Utterance, history: Sequence[Utterance],
                 cache: SignalCache = OFFLINE) -> tuple[int | None, list[tuple[int, float]]]:
         """One scoring pass for both the link and its alternatives: the position in
@@ -59,22 +58,21 @@ class Linker:
         new" included). For a message with no explicit reply whose answer credit needs the
         alternatives (the answer decision weighs every open question it may answer)."""
         if not history:
+            carry(msg, history, cache)  # as link() does
             return None, []
-        scored = self.model.scores(msg, history, cache)
-        top = max(scored, key=_score)[1]
-        total = 0.0
-        weights = []
-        for pos, score in scored:
-            weight = math.exp(score - top)
-            total += weight
-            weights.append((pos, weight))
-        best = max(scored, key=_score)[0]  # the first of equal scores, as the linker does
+        packed = self.model.packed
+        if packed is None:
+            found = self.model.scores(msg, history, cache)
+        else:  # the model's own fast pass, as in best()
+            found = scored(msg, history, packed, cache)[1]
+        best, top = found[0]
+        for pos, score in found:  # the first of equal scores, as the linker does
+            if score > top:
+                best, top = pos, score
+        weights = [(pos, math.exp(score - top)) for pos, score in found]
+        total = sum([weight for _, weight in weights])
         return (None if best < 0 else best,
                 [(pos, weight / total) for pos, weight in weights if pos >= 0])
-
-
-def _score(option: tuple[int, float]) -> float:
-    return option[1]
 
 
 @lru_cache(maxsize=1)
