@@ -47,6 +47,9 @@ async def main(weeks: int, source: Path) -> None:
     if not source.exists():
         raise SystemExit(f"{source} is missing: build it with bench/reports.py first")
     path = source.with_name("memory.sqlite")
+    leftovers = [path.with_name(path.name + end) for end in ("-wal", "-shm")]
+    for leftover in leftovers:  # an interrupted run's log would be replayed on the copy
+        leftover.unlink(missing_ok=True)
     shutil.copyfile(source, path)
     now = [START.timestamp()]
     store = await Store.open(str(path))
@@ -82,7 +85,8 @@ async def main(weeks: int, source: Path) -> None:
     finally:
         await runtime.engine.stop()
         await store.close()
-        path.unlink(missing_ok=True)
+        for done in (path, *leftovers):
+            done.unlink(missing_ok=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"RSS after week 1: {figures[0]:.0f} MB, after week {weeks}: {figures[-1]:.0f} MB "
           f"(last/first {figures[-1] / figures[0]:.2f}); peak {peak:.0f} MB")
