@@ -6,6 +6,7 @@ through ``bot.services.Services``."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -36,6 +37,10 @@ from bot.undelivered import scrub
 from bot.week_cache import week_cache
 
 log = logging.getLogger(__name__)
+
+#: How often ``Runtime.keep_warm`` runs the warm-up again (well within the week cache's
+#: ``MAX_AGE_S``, 15 minutes, so what it forgot is read back before a command asks).
+REWARM_S = 300.0
 
 
 class Runtime:
@@ -103,6 +108,16 @@ class Runtime:
                 except Exception as error:  # a cold cache is slower, never broken
                     log.warning("warming %s for %s failed: %s", type(cog).__name__, scope,
                                 error)
+
+    async def keep_warm(self, every_s: float = REWARM_S,
+                        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        """``warm`` now, then again every ``every_s`` seconds until cancelled: the week cache
+        forgets what it holds after a quarter of an hour (another process may have written),
+        and without this the first command after a quiet while would read it all again.
+        What is still kept costs next to nothing to ask for again."""
+        while True:
+            await self.warm()
+            await sleep(every_s)
 
     async def community_settings(self, scope: Scope) -> CommunitySettings:
         """config.toml's defaults with this community's ``/circle config`` changes."""

@@ -3,6 +3,7 @@ an edit, a delete or a forget gives the same figures as computing afresh."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -245,3 +246,26 @@ async def test_warm_up_leaves_the_first_commands_nothing_to_compute_again(
         reply = await runtime.run_command(FakePlatform(), SCOPE, Invoker("x"), name, args)
         assert reply.tone != "error", reply.plain_text()
     assert reply.lines[0].startswith("1. <@helper")
+
+
+async def test_the_warm_up_runs_again_and_reads_back_what_the_cache_forgot(
+        sqlite_store: Store) -> None:
+    chat = Chat(start=START - timedelta(days=30))
+    for day in range(28):
+        q = chat.msg(f"asker{day % 5}", f"How do I repair thing {day}?", after=timedelta(days=1))
+        chat.msg(f"helper{day % 3}", f"Run the repair of thing {day} from Settings.",
+                 reply_to=q)
+    runtime = build_runtime(Settings(), sqlite_store, clock=lambda: START.timestamp())
+    await runtime.engine.ingest(chat.take())
+    cache = week_cache(sqlite_store)
+    rounds: list[tuple[int, int, int]] = []
+
+    async def sleep(seconds: float) -> None:
+        rounds.append((len(cache.days), len(cache.weeks), len(cache.charts)))
+        if len(rounds) == 2:
+            raise asyncio.CancelledError
+        cache.clear()  # as if a quarter of an hour had gone by
+
+    with pytest.raises(asyncio.CancelledError):
+        await runtime.keep_warm(every_s=1.0, sleep=sleep)
+    assert rounds[0] == rounds[1] and rounds[0][0] >= 28 and rounds[0][2] == 1

@@ -115,7 +115,7 @@ async def run_bot(settings: Settings, url: str, stop: asyncio.Event | None = Non
             loop.add_signal_handler(sig, stop.set)
     await runtime.engine.start()
     await runtime.start_jobs()
-    warming = asyncio.create_task(runtime.warm(), name="warm-up")
+    warming = asyncio.create_task(runtime.keep_warm(), name="warm-up")
     dashboard = await start_dashboard(store, settings)
     tasks = [asyncio.create_task(adapter.start()) for adapter in adapters]
     fatal: Fatal | None = None
