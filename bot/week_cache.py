@@ -33,9 +33,10 @@ MAX_AGE_S = 15 * 60
 MAX_WEEKS = 2000  # cached week figures, all communities together (a few hundred bytes each)
 MAX_CHARTS = 32  # cached PNGs (tens of kilobytes each)
 # Facts held for whole days, all communities together (a question, an answer or a member
-# active that day; 150 bytes on average): at most some 25 MB. A 90-day leaderboard and
-# 12 weeks of health of a community with 1M stored messages hold about 170,000.
-MAX_FACTS = 170_000
+# active that day; 150 bytes on average): at most some 60 MB. A 90-day leaderboard and
+# 12 weeks of health of a community with 1M stored messages hold about 170,000; the
+# dashboard's 90-day pages with the 90 days before them (its change column) about 330,000.
+MAX_FACTS = 400_000
 DAY = 86400
 
 WeekKey = tuple[Scope, float, float, tuple[object, ...]]

@@ -16,12 +16,15 @@ from aiohttp import web
 from bot import reports
 from bot.config import DashboardSettings, Settings
 from bot.dashboard import access
-from bot.dashboard.app import DEFAULT_DAYS, make_app
+from bot.dashboard.app import DAYS, DEFAULT_DAYS, make_app
 from bot.period import period_from, weeks_back
 from bot.scope import Scope
 from bot.store import Store
 
 log = logging.getLogger(__name__)
+
+#: The periods the warm-up reads ahead: the default one and the selector's longest.
+WARM_DAYS = (DEFAULT_DAYS, max(int(days) for days in DAYS))
 
 
 async def start(store: Store, settings: Settings, host: str | None = None,
@@ -74,17 +77,19 @@ async def _stop_warming(app: web.Application) -> None:
 async def warm(store: Store, settings: Settings, weeks: int = 12, now: float | None = None
                ) -> None:
     """Compute every community's weekly trend once (the overview's slowest part), and the
-    health of the default period and the one before it: complete weeks, and the whole past
-    days the pages read (up to yesterday), then come from the week cache."""
+    health of the default period and of the longest one offered, each with the one before
+    it: complete weeks, and the whole past days the pages read (up to yesterday), then come
+    from the week cache."""
     try:
         for scope in await store.communities():
             community = settings.community.with_overrides(await store.settings_overrides(scope))
             when = datetime.fromtimestamp(time.time() if now is None else now, UTC)
             span = weeks_back(when, community.timezone, weeks)
             await reports.weekly_series(store, scope, span, community)
-            period = period_from(None, None, days=DEFAULT_DAYS, now=when)
-            for shown in (period, period.previous()):
-                await reports.health(store, scope, shown, community)
+            for days in WARM_DAYS:
+                period = period_from(None, None, days=days, now=when)
+                for shown in (period, period.previous()):
+                    await reports.health(store, scope, shown, community)
     except Exception as error:  # a cold cache is slower, never broken
         log.warning("dashboard: warming the weekly trends failed: %s", error)
 
