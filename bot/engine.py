@@ -90,7 +90,7 @@ class Engine:
                  flush_interval: float = 0.5, undelivered: Path | None = None,
                  retry_delays: tuple[float, ...] = RETRY_DELAYS,
                  clock: Callable[[], float] | None = None,
-                 settings: SettingsCache | None = None) -> None:
+                 settings: SettingsCache | None = None, part_size: int | None = None) -> None:
         self.store = store
         # read through the cache the commands use; a change there drops our memory of it
         self.settings = settings or SettingsCache(store, defaults)
@@ -105,6 +105,9 @@ class Engine:
         self._write_delays: tuple[float, ...] = ()
         self.linker = linker or default_linker()
         self.batch_size = batch_size
+        # Events applied after one look-up in the store (``prefetch``). Batches of a part are
+        # written while the next is computed; the last one before the next part starts.
+        self.part_size = part_size or batch_size * 4
         self.flush_interval = flush_interval
         self._communities: dict[Scope, CommunityMemory] = {}
         self._lock = asyncio.Lock()
@@ -154,8 +157,8 @@ class Engine:
         stats = IngestStats()
         async with self._lock:
             for scope, scoped in by_scope.items():
-                for start in range(0, len(scoped), self.batch_size * 4):
-                    part = scoped[start:start + self.batch_size * 4]
+                for start in range(0, len(scoped), self.part_size):
+                    part = scoped[start:start + self.part_size]
                     stats.add(await self._ingest_scope(scope, part, catchup))
         return stats
 

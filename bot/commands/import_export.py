@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.imports.discord_export import DiscordExport
 from bot.imports.report import ImportReport
-from bot.imports.run import BATCH_SIZE, ExportReader, ingest_export
+from bot.imports.run import BATCH_SIZE, ExportReader, chunk_size, ingest_export
 from bot.imports.slack_export import SlackExport
 from bot.imports.source import ExportFiles
 from bot.store import Store
@@ -88,8 +88,9 @@ async def import_into(url: str, settings: Settings, open_reader: Callable[[Impor
     reader = open_reader(report)
     store = await Store.open(url)
     try:
-        engine = Engine(store, settings.community,
-                        batch_size=max(settings.engine.batch_size, BATCH_SIZE),
+        batch = max(settings.engine.batch_size, BATCH_SIZE)
+        # each ingest call one part: its batches but the last are written while computing
+        engine = Engine(store, settings.community, batch_size=batch, part_size=chunk_size(batch),
                         clock=time.time)
         if not progress or console is None:
             await ingest_export(engine, reader, report)

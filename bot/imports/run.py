@@ -29,10 +29,10 @@ class ExportReader(Protocol):
         ...
 
 
-def chunk_size(engine: Engine) -> int:
+def chunk_size(batch_size: int) -> int:
     """Events per ``ingest`` call: a few of the engine's batches, so each call's fixed costs
     (its look-ups in the store) are shared by thousands of events."""
-    return engine.batch_size * 8
+    return batch_size * 8
 
 
 async def ingest_export(engine: Engine, reader: ExportReader, report: ImportReport,
@@ -40,7 +40,7 @@ async def ingest_export(engine: Engine, reader: ExportReader, report: ImportRepo
     """Ingest every event ``reader`` yields, in order. Imported history is history: like an
     initial catch-up, members first seen in it (with no join) are not counted as new."""
     chunk: list[Event] = []
-    size = chunk_size(engine)
+    size = chunk_size(engine.batch_size)
 
     async def flush() -> None:
         report.saw(chunk)
