@@ -138,13 +138,16 @@ class CommunityMemory:
             if now - last > WINDOW_IDLE_S:
                 del self.window_last[key]
                 self.windows.pop(key, None)
-        # The linker's per-message facts: only what the windows still hold is kept (the rest
-        # would be dropped anyway; the windows' own facts are carried on, not rebuilt).
+        # The linker's per-message facts: the windows still open are kept, to be carried on
+        # (they hold their messages' facts themselves), the rest is dropped.
         signals = self.signals
-        held = {u.id for window in self.windows.values() for u in window}
-        signals.infos = {k: v for k, v in signals.infos.items() if k in held}
-        heads = {window[-1].id for window in self.windows.values() if window}
-        signals.windows = {k: v for k, v in signals.windows.items() if k in heads}
+        signals.infos.clear()
+        windows = signals.windows
+        kept = {}
+        for window in self.windows.values():
+            if window and (found := windows.get(window[-1].id)) is not None:
+                kept[window[-1].id] = found
+        signals.windows = kept
         stale = [k for k, v in self.latest_answer.items() if now - v.ts > THANKS_REACH_S]
         for k in stale:
             del self.latest_answer[k]
