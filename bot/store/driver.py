@@ -148,11 +148,20 @@ def _json_rows(rows: Sequence[tuple[Any, ...]], floats: tuple[int, ...]) -> str 
 
 
 async def run_bulk_returning(conn: Any, statement: BulkInsert, scope: tuple[str, str],
-                             rows: Sequence[tuple[Any, ...]], column: str) -> list[Any]:
-    """PostgreSQL: ``statement`` for ``rows``, returning ``column`` of each row it wrote (an
-    ``ON CONFLICT DO NOTHING`` skips the others, even a concurrent writer's)."""
+                             rows: Sequence[tuple[Any, ...]], column: str) -> list[Any] | None:
+    """``statement`` for ``rows``, returning ``column`` of each row it wrote (an ``ON CONFLICT
+    DO NOTHING`` skips the others, even a concurrent writer's). ``None`` on SQLite when the
+    rows cannot travel as JSON (see ``_json_rows``): nothing was written, use ``run_bulk``."""
     raw = await conn.get_raw_connection()
-    records = await raw.driver_connection.fetch(
+    driver = raw.driver_connection
+    if conn.dialect.name == "sqlite":
+        encoded = _json_rows(rows, statement.float_columns)
+        if encoded is None:
+            return None
+        found = await driver.execute_fetchall(
+            f"{statement.sqlite_json_sql} RETURNING {column}", (*scope, encoded))
+        return [row[0] for row in found]
+    records = await driver.fetch(
         f"{statement.postgresql_sql} RETURNING {column}", *scope,
         *map(list, zip(*rows, strict=True)))
     return [record[0] for record in records]

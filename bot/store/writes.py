@@ -89,12 +89,14 @@ def chunks(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
 async def _insert_messages(conn: AsyncConnection, key: tuple[str, str],
                            rows: list[tuple[Any, ...]]) -> set[str]:
     """Insert message rows (those stored already are skipped); the ids this write added.
-    On SQLite the caller's transaction holds the write lock (``BEGIN IMMEDIATE``), so the
-    ids found stored before the insert are exactly the ones it skips."""
+    When the rows cannot go in one statement (SQLite, see ``run_bulk``), the caller's
+    transaction holds the write lock (``BEGIN IMMEDIATE``), so the ids found stored before
+    the insert are exactly the ones it skips."""
     if not rows:
         return set()
-    if conn.dialect.name != "sqlite":
-        return set(await run_bulk_returning(conn, INSERT_MESSAGES, key, rows, "id"))
+    added = await run_bulk_returning(conn, INSERT_MESSAGES, key, rows, "id")
+    if added is not None:
+        return set(added)
     ids = {row[0] for row in rows}
     stored = await stored_keys(conn, "messages", "id", key, ids)
     await run_bulk(conn, INSERT_MESSAGES, key, rows)
