@@ -10,8 +10,10 @@ positional parameters, for both databases:
   next batch meanwhile. (``executemany`` takes the lock back after every row, and while the
   engine computes it gets it only every few milliseconds: the write hardly moved.) A float
   travels as its exact fraction ``[numerator, power of two]``, divided back in SQLite: the
-  stored value is the same double. Updates are one prepared statement run by
-  ``executemany`` over plain tuples.
+  stored value is the same double. An update joins the rows of its JSON array on the
+  table's key (``UPDATE … FROM (SELECT … FROM json_each(?))``), so it too is one step;
+  rows that repeat a key, or floats JSON cannot carry, go through ``executemany`` of
+  plain tuples (one after the other, as before).
 - PostgreSQL: one statement per batch over ``unnest``-ed arrays (one round trip). An update
   joins those arrays on the table's key, so the planner looks rows up by key whatever its
   statistics say: without statistics it used to scan an index of the whole community for
@@ -29,6 +31,14 @@ from typing import Any
 from sqlalchemy.dialects import sqlite
 
 _SCOPE = ("platform", "community")
+
+
+def _json_value(index: int, pg_type: str) -> str:
+    """SQLite: the ``index``-th value of a JSON row of ``_json_rows`` (a float is sent as its
+    exact fraction)."""
+    if pg_type == "float8":
+        return f"CAST(value ->> '$[{index}][0]' AS REAL) / (value ->> '$[{index}][1]')"
+    return f"value ->> {index}"
 
 
 @dataclass(frozen=True)
@@ -51,9 +61,7 @@ class BulkInsert:
     def sqlite_json_sql(self) -> str:
         """The insert with every row in the JSON array ``?3`` (see the module's docstring)."""
         names = ", ".join((*_SCOPE, *self.columns))
-        values = ", ".join(
-            f"CAST(value ->> '$[{i}][0]' AS REAL) / (value ->> '$[{i}][1]')" if t == "float8"
-            else f"value ->> {i}" for i, t in enumerate(self.pg_types))
+        values = ", ".join(_json_value(i, t) for i, t in enumerate(self.pg_types))
         # "WHERE true": without it SQLite would read ON CONFLICT as part of the SELECT
         return (f"INSERT INTO {self.table} ({names}) SELECT ?1, ?2, {values} "
                 f"FROM json_each(?3) WHERE true {self.conflict}")
@@ -90,6 +98,25 @@ class BulkUpdate:
                 f"WHERE platform = ?1 AND community = ?2 AND {where}")
 
     @cached_property
+    def sqlite_json_sql(self) -> str:
+        """The update with every row in the JSON array ``?3``, joined on the key (one
+        statement: SQLite runs it without Python's lock, as the inserts)."""
+        columns = (*self.keys, *self.values)
+        names = {v: f"v.{v}" for v in self.values}
+        values = ", ".join(f"{_json_value(i, t)} AS {c}"
+                           for i, (c, t) in enumerate(zip(columns, self.pg_types, strict=True)))
+        where = " AND ".join(f"{self.table}.{k} = v.{k}" for k in self.keys)
+        # MATERIALIZED: the rows are read first and each looks its row up by key (joined
+        # directly, the planner scans the community's rows for each of them instead)
+        return (f"WITH v AS MATERIALIZED (SELECT {values} FROM json_each(?3)) "
+                f"UPDATE {self.table} SET {self.assignments.format(**names)} FROM v "
+                f"WHERE {self.table}.platform = ?1 AND {self.table}.community = ?2 AND {where}")
+
+    @cached_property
+    def float_columns(self) -> tuple[int, ...]:
+        return tuple(i for i, t in enumerate(self.pg_types) if t == "float8")
+
+    @cached_property
     def postgresql_sql(self) -> str:
         columns = (*self.keys, *self.values)
         names = {v: f"v.{v}" for v in self.values}
@@ -109,15 +136,19 @@ async def run_bulk(conn: Any, statement: BulkInsert | BulkUpdate, scope: tuple[s
     raw = await conn.get_raw_connection()
     driver = raw.driver_connection
     if conn.dialect.name == "sqlite":
+        # an update joins its rows on the key: each key once (else one of them would apply)
         encoded = _json_rows(rows, statement.float_columns) if isinstance(
-            statement, BulkInsert) else None
+            statement, BulkInsert) or _unique_keys(rows, len(statement.keys)) else None
         if encoded is not None:
-            assert isinstance(statement, BulkInsert)
             await driver.execute(statement.sqlite_json_sql, (*scope, encoded))
         else:
             await driver.executemany(statement.sqlite_sql, [(*scope, *row) for row in rows])
     else:
         await driver.execute(statement.postgresql_sql, *scope, *map(list, zip(*rows, strict=True)))
+
+
+def _unique_keys(rows: Sequence[tuple[Any, ...]], width: int) -> bool:
+    return len({row[:width] for row in rows}) == len(rows)
 
 
 _MAX_DENOMINATOR = 1 << 62  # a power of two SQLite holds exactly as an integer

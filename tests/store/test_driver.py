@@ -6,7 +6,13 @@ from __future__ import annotations
 import random
 
 from bot.store import Store
-from bot.store.driver import BulkInsert, run_bulk, stored_keys
+from bot.store.driver import BulkInsert, BulkUpdate, run_bulk, stored_keys
+from bot.store.writes import (
+    ACKNOWLEDGE,
+    EARLIER_FIRST_ANSWER,
+    REVISE_ANSWERS,
+    SET_FIRST_ANSWERS,
+)
 
 SAMPLE = BulkInsert("acks", ("source", "question_id", "helper", "user_id", "ts"),
                     ("text", "text", "text", "text", "float8"))
@@ -62,3 +68,50 @@ async def test_stored_keys_finds_exactly_the_stored_ones(store: Store) -> None:
         found = await stored_keys(conn, "acks", "source", SCOPE,
                                   {f"k{i}" for i in range(40, 60)} | {"it's \"quoted\""})
     assert found == {f"k{i}" for i in range(40, 50)}
+
+
+REVISE = BulkUpdate("acks", ("source",), ("helper", "ts"), ("text", "text", "float8"),
+                    "helper = {helper}, ts = {ts}")
+LOWER = BulkUpdate("acks", ("source",), ("ts",), ("text", "float8"),
+                   "ts = CASE WHEN {ts} < ts THEN {ts} ELSE ts END")
+
+
+async def test_bulk_updates_set_every_value_exactly(store: Store) -> None:
+    floats = awkward_floats()
+    async with store.engine.begin() as conn:
+        await run_bulk(conn, SAMPLE, SCOPE, [(f"s{i}", "q", "h", "u", 9e9)
+                                             for i in range(len(floats) + 1)])
+        await run_bulk(conn, REVISE, SCOPE, [(f"s{i}", f"h{i} \"✓\"", x)
+                                             for i, x in enumerate(floats)])
+    stored = await read_back(store)
+    for i, x in enumerate(floats):
+        assert stored[f"s{i}"][1:] == (f"h{i} \"✓\"", x)
+    assert stored[f"s{len(floats)}"][1:] == ("h", 9e9)  # not in the update: untouched
+
+
+async def test_a_sqlite_update_that_repeats_a_key_applies_each_row_in_turn(
+        sqlite_store: Store) -> None:
+    """(Ingest never repeats a key in an update; on PostgreSQL one of the rows would apply.)"""
+    store = sqlite_store
+    async with store.engine.begin() as conn:
+        await run_bulk(conn, SAMPLE, SCOPE, [("a", "q", "h", "u", 5.0), ("b", "q", "h", "u", 5.0)])
+        await run_bulk(conn, LOWER, SCOPE, [("a", 3.0), ("a", 4.0), ("b", 7.0), ("a", 1.5)])
+    stored = await read_back(store)
+    assert stored["a"][2] == 1.5 and stored["b"][2] == 5.0
+
+
+async def test_sqlite_updates_look_each_row_up_by_key(sqlite_store: Store) -> None:
+    """Joined directly to the JSON rows, SQLite's planner scanned the community's rows for
+    each of them; every ingest update must look its rows up by the table's key."""
+    async with sqlite_store.engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        driver = raw.driver_connection
+        for statement in (ACKNOWLEDGE, REVISE_ANSWERS, SET_FIRST_ANSWERS,
+                          *EARLIER_FIRST_ANSWER.values()):
+            plan = [row[3] for row in await driver.execute_fetchall(
+                "EXPLAIN QUERY PLAN " + statement.sqlite_json_sql, (*SCOPE, "[]"))]
+            keys = " AND ".join(f"{k}=?" for k in statement.keys)
+            assert any(step.startswith(f"SEARCH {statement.table} ")
+                       and f"(platform=? AND community=? AND {keys})" in step
+                       for step in plan), plan
+            assert not any(step.startswith(f"SCAN {statement.table}") for step in plan), plan
