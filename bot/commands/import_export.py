@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.imports.discord_export import DiscordExport
 from bot.imports.report import ImportReport
-from bot.imports.run import BATCH_SIZE, ExportReader, chunk_size, ingest_export
+from bot.imports.run import BATCH_SIZE, CACHE_KIB, ExportReader, chunk_size, ingest_export
 from bot.imports.slack_export import SlackExport
 from bot.imports.source import ExportFiles
 from bot.store import Store
@@ -86,7 +86,7 @@ async def import_into(url: str, settings: Settings, open_reader: Callable[[Impor
     """Open the reader (errors raise before the database is touched), then ingest."""
     report = ImportReport()
     reader = open_reader(report)
-    store = await Store.open(url)
+    store = await Store.open(url, sqlite_cache_kib=CACHE_KIB)
     try:
         batch = max(settings.engine.batch_size, BATCH_SIZE)
         # each ingest call one part: its batches but the last are written while computing

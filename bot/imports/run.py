@@ -13,6 +13,9 @@ from bot.imports.report import ImportReport
 #: messages per write when importing (at least): history has no reader waiting for each
 #: batch, and fewer, larger transactions write each index page fewer times
 BATCH_SIZE = 4000
+#: SQLite's page cache per connection while importing (the bot keeps SQLite's 2 MB): the
+#: indexes' pages an import writes stay in memory as the tables grow
+CACHE_KIB = 65536
 
 #: ``progress(done_bytes, total_bytes, messages_read)``
 Progress = Callable[[int, int, int], None]

@@ -29,9 +29,11 @@ class Store(WeeklyQueries, PrivacyQueries, DashboardQueries, BackfillQueries, Re
     """Every read and write the bot makes, as readable async methods."""
 
     @classmethod
-    async def open(cls, url: str) -> Store:
-        """Open (and migrate) the database at ``url`` (a file path or a database URL)."""
-        engine, secret = await cls.open_engine(url)
+    async def open(cls, url: str, *, sqlite_cache_kib: int | None = None) -> Store:
+        """Open (and migrate) the database at ``url`` (a file path or a database URL).
+        ``sqlite_cache_kib``: SQLite's page cache per connection (bulk imports; ``None``:
+        SQLite's default)."""
+        engine, secret = await cls.open_engine(url, sqlite_cache_kib)
         store = cls(engine, secret)
         # Whatever command opens the database, expired question text goes first.
         await store.purge_expired_excerpts(time.time())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 import time
 from collections.abc import Callable
@@ -18,11 +19,10 @@ from bot.store.dialect import insert_ignore
 from bot.store.migrate import upgrade
 
 MIGRATION_LOCK = 0x1C_C1_2C_1E  # the advisory lock id processes take to migrate
-CACHE_KIB = 65536  # SQLite page cache per connection (at most; the default is 2 MB)
 CHECKPOINT_PAGES = 16384  # write-ahead log pages between checkpoints (the default is 1000)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, cache_kib: int | None = None) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA busy_timeout=10000")
     _use_wal(cursor)
@@ -30,11 +30,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     # deleted facts and expired excerpts are overwritten, not left in free pages
     cursor.execute("PRAGMA secure_delete=ON")
-    # Ingest inserts into a dozen indexes at scattered places: with SQLite's default 2 MB
-    # page cache most of those pages are read back from the file again and again as the
-    # tables grow (a write cost 48 us a message at 90k stored, 122 at 360k). The cache
-    # grows only with the pages a connection really uses.
-    cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+    if cache_kib is not None:
+        # A bulk import inserts into a dozen indexes at scattered places: with SQLite's
+        # default 2 MB page cache most of those pages are read back from the file again and
+        # again as the tables grow (a write cost 48 us a message at 90k stored, 122 at 360k;
+        # 37 and 68 with 64 MB). The running bot keeps the default: its memory is capped.
+        cursor.execute(f"PRAGMA cache_size=-{cache_kib}")
     # Checkpoint the write-ahead log less often: a page written by many batches in a row
     # (the newest end of each index) is copied back to the database file once, not each time.
     cursor.execute(f"PRAGMA wal_autocheckpoint={CHECKPOINT_PAGES}")
@@ -60,15 +61,17 @@ def _use_wal(cursor: Any) -> None:
             time.sleep(0.1)
 
 
-def make_engine(url: str) -> AsyncEngine:
-    """An async engine for a file path or database URL; SQLite folders are created."""
+def make_engine(url: str, sqlite_cache_kib: int | None = None) -> AsyncEngine:
+    """An async engine for a file path or database URL; SQLite folders are created.
+    ``sqlite_cache_kib``: each SQLite connection's page cache (``None``: SQLite's 2 MB)."""
     url = to_sqlalchemy_url(url)
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url)
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect",
+                     functools.partial(_sqlite_pragmas, cache_kib=sqlite_cache_kib))
         # A task cancelled mid-query makes the pool "terminate" its connection: a graceful
         # close raced by a forced stop of aiosqlite's thread, which can leave the close
         # waiting forever and hang the event loop's final clean-up. A plain close cannot.
@@ -99,9 +102,10 @@ class Database:
             listener(scope, since)
 
     @classmethod
-    async def open_engine(cls, url: str) -> tuple[AsyncEngine, bytes]:
+    async def open_engine(cls, url: str, sqlite_cache_kib: int | None = None
+                          ) -> tuple[AsyncEngine, bytes]:
         """Create the engine, migrate to the newest schema, load (or make) the secret."""
-        engine = make_engine(url)
+        engine = make_engine(url, sqlite_cache_kib)
         async with engine.begin() as conn:
             if engine.dialect.name == "postgresql":
                 # Several bot processes (shards) may start at once on a fresh database: one

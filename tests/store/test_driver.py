@@ -4,6 +4,7 @@ SQLite the rows of an insert travel as one JSON array, floats as exact fractions
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 from bot.store import Store
 from bot.store.driver import BulkInsert, BulkUpdate, run_bulk, stored_keys
@@ -115,3 +116,19 @@ async def test_sqlite_updates_look_each_row_up_by_key(sqlite_store: Store) -> No
                        and f"(platform=? AND community=? AND {keys})" in step
                        for step in plan), plan
             assert not any(step.startswith(f"SCAN {statement.table}") for step in plan), plan
+
+
+async def test_a_bulk_import_gets_a_larger_sqlite_page_cache(tmp_path: Path) -> None:
+    """The running bot keeps SQLite's default page cache (its memory is capped); an import
+    asks for more, on every connection it opens."""
+    sizes = []
+    for cache_kib in (None, 65536):
+        store = await Store.open(str(tmp_path / f"{cache_kib}.sqlite"), sqlite_cache_kib=cache_kib)
+        try:
+            async with store.engine.connect() as conn:
+                raw = await conn.get_raw_connection()
+                rows = await raw.driver_connection.execute_fetchall("PRAGMA cache_size")
+                sizes.append(rows[0][0])
+        finally:
+            await store.close()
+    assert sizes == [-2000, -65536]
