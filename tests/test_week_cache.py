@@ -17,6 +17,7 @@ from bot.engine import Engine
 from bot.features import Invoker
 from bot.metrics.health import Health
 from bot.period import Period
+from bot.runtime import Runtime
 from bot.scope import Scope
 from bot.store import Store
 from bot.week_cache import week_cache
@@ -219,15 +220,21 @@ async def test_days_a_period_covers_in_part_are_cut_to_it(store: Store) -> None:
     assert await reported(store) == first  # from the kept days
 
 
-async def test_warm_up_leaves_the_first_commands_nothing_to_compute_again(
-        sqlite_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+async def _runtime_after_four_weeks_of_help(store: Store) -> Runtime:
+    """A runtime over 28 days, each with a question answered by a reply."""
     chat = Chat(start=START - timedelta(days=30))
     for day in range(28):
         q = chat.msg(f"asker{day % 5}", f"How do I repair thing {day}?", after=timedelta(days=1))
         chat.msg(f"helper{day % 3}", f"Run the repair of thing {day} from Settings.",
                  reply_to=q)
-    runtime = build_runtime(Settings(), sqlite_store, clock=lambda: START.timestamp())
+    runtime = build_runtime(Settings(), store, clock=lambda: START.timestamp())
     await runtime.engine.ingest(chat.take())
+    return runtime
+
+
+async def test_warm_up_leaves_the_first_commands_nothing_to_compute_again(
+        sqlite_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    runtime = await _runtime_after_four_weeks_of_help(sqlite_store)
     await runtime.warm()
     cache = week_cache(sqlite_store)
     assert len(cache.charts) == 1 and cache.weeks
@@ -250,13 +257,7 @@ async def test_warm_up_leaves_the_first_commands_nothing_to_compute_again(
 
 async def test_the_warm_up_runs_again_and_reads_back_what_the_cache_forgot(
         sqlite_store: Store) -> None:
-    chat = Chat(start=START - timedelta(days=30))
-    for day in range(28):
-        q = chat.msg(f"asker{day % 5}", f"How do I repair thing {day}?", after=timedelta(days=1))
-        chat.msg(f"helper{day % 3}", f"Run the repair of thing {day} from Settings.",
-                 reply_to=q)
-    runtime = build_runtime(Settings(), sqlite_store, clock=lambda: START.timestamp())
-    await runtime.engine.ingest(chat.take())
+    runtime = await _runtime_after_four_weeks_of_help(sqlite_store)
     cache = week_cache(sqlite_store)
     rounds: list[tuple[int, int, int]] = []
 

@@ -113,21 +113,24 @@ def test_find_logs_skips_pilot_dev_when_parts_present(tmp_path: Path) -> None:
     assert names == ["c.dev.raw.txt", "c.pilot.raw.txt"]
 
 
-def test_molweni_links_and_answer_credit(tmp_path: Path) -> None:
-    data = [
-        {
-            "id": "1",
-            "edus": [
-                {"speaker": "a", "text": "how do i install grub ?"},
-                {"speaker": "b", "text": "sudo apt install grub"},
-                {"speaker": "a", "text": "thanks"},
-            ],
-            "relations": [{"x": 0, "y": 1, "type": "QAP"}, {"x": 1, "y": 2, "type": "Comment"}],
-        }
-    ]
+def _one_molweni_dialogue(tmp_path: Path, edus: list[tuple[str, str]],
+                          relations: list[tuple[int, int, str]]) -> list[molweni.Dialogue]:
+    """One dialogue written in Molweni's JSON format and loaded back."""
+    data = [{
+        "id": "1",
+        "edus": [{"speaker": speaker, "text": text} for speaker, text in edus],
+        "relations": [{"x": x, "y": y, "type": kind} for x, y, kind in relations],
+    }]
     path = tmp_path / "dev.json"
     path.write_text(json.dumps(data))
-    dialogues = molweni.load(path)
+    return molweni.load(path)
+
+
+def test_molweni_links_and_answer_credit(tmp_path: Path) -> None:
+    dialogues = _one_molweni_dialogue(
+        tmp_path,
+        [("a", "how do i install grub ?"), ("b", "sudo apt install grub"), ("a", "thanks")],
+        [(0, 1, "QAP"), (1, 2, "Comment")])
     result = score_molweni(dialogues, PreviousLinker())
     assert result.links.as_dict() == {"precision": 100.0, "recall": 100.0, "f1": 100.0}
     # one credit (1 answers question 0), and it is the gold QAP pair
@@ -141,20 +144,12 @@ def test_molweni_links_and_answer_credit(tmp_path: Path) -> None:
 def test_an_answer_in_two_messages_is_one_item_per_question_and_answerer(tmp_path: Path) -> None:
     """Molweni marks both messages of a two-part answer QAP; the bot credits the member once.
     Per message the second part is a miss; per question and answerer both sides count one."""
-    data = [
-        {
-            "id": "1",
-            "edus": [
-                {"speaker": "a", "text": "how do i install grub ?"},
-                {"speaker": "b", "text": "sudo apt install grub"},
-                {"speaker": "b", "text": "then run update-grub"},
-            ],
-            "relations": [{"x": 0, "y": 1, "type": "QAP"}, {"x": 0, "y": 2, "type": "QAP"}],
-        }
-    ]
-    path = tmp_path / "dev.json"
-    path.write_text(json.dumps(data))
-    result = score_molweni(molweni.load(path), PreviousLinker())
+    dialogues = _one_molweni_dialogue(
+        tmp_path,
+        [("a", "how do i install grub ?"), ("b", "sudo apt install grub"),
+         ("b", "then run update-grub")],
+        [(0, 1, "QAP"), (0, 2, "QAP")])
+    result = score_molweni(dialogues, PreviousLinker())
     assert (result.qap.matched, result.qap.predicted, result.qap.gold) == (1, 1, 2)
     by_answerer = result.qap_by_answerer
     assert (by_answerer.matched, by_answerer.predicted, by_answerer.gold) == (1, 1, 1)

@@ -80,6 +80,16 @@ async def facts(store: Store, scope: Scope = SCOPE) -> dict[str, Any]:
     return await stored_history(store, scope, CommunitySettings())
 
 
+async def _read_by_catch_up_alone(start_bot: StartBot, tmp_path: Path) -> dict[str, Any]:
+    """The facts of the same history read by the bot's catch-up into a database of its own."""
+    alone_store = await Store.open(str(tmp_path / "alone.sqlite"))
+    try:
+        await start_bot(store=alone_store)
+        return await facts(alone_store)
+    finally:
+        await alone_store.close()
+
+
 async def test_import_then_catch_up_equals_catch_up_alone(
         fake: FakeSlack, start_bot: StartBot, sqlite_store: Store, tmp_path: Path) -> None:
     said = history(time.time())
@@ -93,12 +103,7 @@ async def test_import_then_catch_up_equals_catch_up_alone(
     assert bot.catchup_report is not None and not bot.catchup_report.skipped
     both = await facts(sqlite_store)
 
-    alone_store = await Store.open(str(tmp_path / "alone.sqlite"))
-    try:
-        await start_bot(store=alone_store)
-        alone = await facts(alone_store)
-    finally:
-        await alone_store.close()
+    alone = await _read_by_catch_up_alone(start_bot, tmp_path)
 
     assert len(both["messages"]) == 10  # every human message once
     assert len({m[0] for m in both["messages"]}) == 10
@@ -122,12 +127,7 @@ async def test_importing_after_the_bot_ran_adds_only_what_it_never_saw(
     assert len(ids) == len(set(ids)) == 10
     reverse = await facts(sqlite_store)
 
-    alone_store = await Store.open(str(tmp_path / "alone.sqlite"))
-    try:
-        await start_bot(store=alone_store)
-        alone = await facts(alone_store)
-    finally:
-        await alone_store.close()
+    alone = await _read_by_catch_up_alone(start_bot, tmp_path)
     # Carol's late reply in q1's thread is an answer in neither (the limit of a reply
     # read before its question shows in the Discord test): the same facts
     for key in alone:
